@@ -1,0 +1,2 @@
+//! Writes a synthetic dataset directory.
+fn main() {}

@@ -1,0 +1,2 @@
+//! Regenerates the counters of a dataset directory.
+fn main() {}

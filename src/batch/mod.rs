@@ -1,0 +1,2 @@
+//! The batch task: SuperOffice's `RegenerateCounters` endpoint as a
+//! library, with its BatchTaskInfo wire types.

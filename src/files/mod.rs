@@ -1,0 +1,1 @@
+//! Dataset directories and the `countervalue.csv` output file.

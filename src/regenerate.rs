@@ -1,0 +1,505 @@
+//! The parallel driver: checks the records, groups them by owner and
+//! counts every owner's rows on the caller's rayon pool.
+//!
+//! The counting rules live elsewhere ([`fan_out`], [`Tally`], the record
+//! and period rules); this module only composes them. For each enabled
+//! owner kind it turns every record into one small entry (owner id,
+//! packed dimensions and flags, date), sorts the entries by owner, and
+//! hands runs of whole owners to the pool. Each worker fans an owner's
+//! entries out into their rows, sorts them and tallies equal rows, so the
+//! rows come out already in table order and no global map is needed.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::aggregate::{COMPLETED, Micros, NO_DATE, PERIOD_SHIFT, Tally};
+use crate::error::{Error, ErrorKind};
+use crate::fanout::fan_out;
+use crate::key::{Dims, FLAG_BITS};
+use crate::owner::{Owner, OwnerKind};
+use crate::period::{PeriodWindows, nanos};
+use crate::progress::{Callback, Progress, Reporter, Stage, StopToken};
+use crate::record::{Activity, Sale, SourceKind, Ticket};
+use crate::settings::Settings;
+use crate::stats::{RunStatistics, SourceStatistics};
+use crate::table::{CounterTable, OwnerSpan, Part, Row};
+
+/// Records per task when the driver walks the record slices.
+const RECORD_CHUNK: usize = 16 * 1024;
+
+/// Entries per task, at least, when the driver counts owners.
+const ENTRY_CHUNK: usize = 16 * 1024;
+
+/// The records of one regeneration, as one or more partitions per kind.
+///
+/// Partitions are borrowed slices, so a host passes its records however
+/// it holds them, without copying. The result does not depend on how the
+/// records are split or ordered.
+#[derive(Clone, Debug, Default)]
+pub struct Records<'a> {
+    activities: Vec<&'a [Activity]>,
+    sales: Vec<&'a [Sale]>,
+    tickets: Vec<&'a [Ticket]>,
+}
+
+impl<'a> Records<'a> {
+    /// No records.
+    pub fn new() -> Records<'a> {
+        Records::default()
+    }
+
+    /// Adds a partition of activities.
+    #[must_use]
+    pub fn activities(mut self, partition: &'a [Activity]) -> Self {
+        self.activities.push(partition);
+        self
+    }
+
+    /// Adds a partition of sales.
+    #[must_use]
+    pub fn sales(mut self, partition: &'a [Sale]) -> Self {
+        self.sales.push(partition);
+        self
+    }
+
+    /// Adds a partition of tickets.
+    #[must_use]
+    pub fn tickets(mut self, partition: &'a [Ticket]) -> Self {
+        self.tickets.push(partition);
+        self
+    }
+
+    /// The number of records of every kind.
+    pub fn len(&self) -> u64 {
+        fn count<T>(parts: &[&[T]]) -> u64 {
+            parts.iter().map(|p| p.len() as u64).sum()
+        }
+        count(&self.activities) + count(&self.sales) + count(&self.tickets)
+    }
+
+    /// Whether there are no records at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Regenerates counters from records with default options: the current
+/// rayon pool, no progress callback, no stop token.
+///
+/// # Errors
+///
+/// As [`Regenerator::run`].
+pub fn regenerate(
+    settings: &Settings,
+    records: &Records<'_>,
+) -> Result<CounterTable, Error> {
+    Regenerator::new(settings).run(records)
+}
+
+/// A configured regeneration: settings, and optionally a progress
+/// callback, a stop token and a thread pool.
+///
+/// # Progress callback contract
+///
+/// - The callback is called from the thread that calls
+///   [`run`](Self::run) or from any worker thread of the pool, never from
+///   two threads at once. Reports arrive in order: the percent never goes
+///   down.
+/// - It is called when the stage or the percent changes, so a run makes a
+///   few hundred calls at most, however many records it counts. A worker
+///   that would report while another report is under way skips its own.
+/// - A successful run's last call is [`Stage::Done`] at 100 percent. A
+///   stopped or failed run never reports 100.
+/// - After [`StopToken::stop`] no new call starts, but a call already
+///   under way on another thread finishes.
+/// - If the callback panics, the panic is caught, the run stops and
+///   returns [`ErrorKind::CallbackPanicked`] with the panic's message; the
+///   callback is not called again.
+///
+/// The callback runs on the counting threads, so it should be quick: store
+/// the value, or send it on a channel.
+///
+/// # Example
+///
+/// ```
+/// # use chrono::{TimeZone, Utc};
+/// # use saint_counters::*;
+/// # let now = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+/// # let settings = Settings::builder(now)
+/// #     .owner(OwnerKind::Contact, OwnerSettings::enabled([Some(30); 3]))
+/// #     .build()?;
+/// let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build()
+///     .expect("a pool");
+/// let stop = StopToken::new();
+/// let table = Regenerator::new(&settings)
+///     .thread_pool(&pool)
+///     .stop_token(stop.clone())
+///     .on_progress(|p| eprintln!("{}: {}%", p.stage, p.percent))
+///     .run(&Records::new())?;
+/// assert!(table.is_empty());
+/// # Ok::<(), saint_counters::Error>(())
+/// ```
+pub struct Regenerator<'a> {
+    settings: &'a Settings,
+    progress: Option<Box<Callback<'a>>>,
+    stop: StopToken,
+    pool: Option<&'a rayon::ThreadPool>,
+}
+
+impl<'a> Regenerator<'a> {
+    /// A regeneration with `settings`, on the current rayon pool.
+    pub fn new(settings: &'a Settings) -> Regenerator<'a> {
+        Regenerator {
+            settings,
+            progress: None,
+            stop: StopToken::new(),
+            pool: None,
+        }
+    }
+
+    /// Reports progress to `callback`; see the type's docs for when and
+    /// from where it is called.
+    #[must_use]
+    pub fn on_progress(
+        mut self,
+        callback: impl Fn(&Progress) + Send + Sync + 'a,
+    ) -> Self {
+        self.progress = Some(Box::new(callback));
+        self
+    }
+
+    /// Stops the run when `stop` is stopped.
+    #[must_use]
+    pub fn stop_token(mut self, stop: StopToken) -> Self {
+        self.stop = stop;
+        self
+    }
+
+    /// Counts on `pool` instead of the current rayon pool.
+    #[must_use]
+    pub fn thread_pool(mut self, pool: &'a rayon::ThreadPool) -> Self {
+        self.pool = Some(pool);
+        self
+    }
+
+    /// Counts every counter row of `records`.
+    ///
+    /// # Errors
+    ///
+    /// - [`ErrorKind::InvalidRecord`] for a sale whose amount is not
+    ///   finite (the first one in partition order);
+    /// - [`ErrorKind::Overflow`] when a count does not fit in `u32`;
+    /// - [`ErrorKind::Stopped`] when the stop token was stopped;
+    /// - [`ErrorKind::CallbackPanicked`] when the progress callback
+    ///   panicked.
+    pub fn run(&self, records: &Records<'_>) -> Result<CounterTable, Error> {
+        match self.pool {
+            Some(pool) => pool.install(|| self.run_here(records)),
+            None => self.run_here(records),
+        }
+    }
+
+    fn run_here(&self, records: &Records<'_>) -> Result<CounterTable, Error> {
+        let settings = self.settings;
+        let kinds: Vec<OwnerKind> = OwnerKind::ALL
+            .into_iter()
+            .filter(|&k| settings.owner(k).enabled)
+            .collect();
+        // Checking walks the records once, and each owner kind walks them
+        // once to gather entries and once more (as entries) to count.
+        let n = records.len();
+        let total = n + 2 * n * kinds.len() as u64;
+        let reporter =
+            Reporter::new(self.progress.as_deref(), &self.stop, total);
+
+        reporter.enter(Stage::Checking);
+        let statistics = check(settings, records, &reporter)?;
+        reporter.check()?;
+
+        let mut parts = Vec::new();
+        for kind in kinds {
+            let stage = Stage::Counting(kind);
+            reporter.enter(stage);
+            let mut entries = gather(settings, kind, records, &reporter);
+            reporter.check()?;
+            entries.par_sort_unstable_by_key(|e| e.owner);
+            reporter.check()?;
+            parts.extend(count(kind, &entries, n, &reporter)?);
+        }
+
+        reporter.check()?;
+        reporter.finish();
+        let settings = Arc::new(settings.clone());
+        Ok(CounterTable::from_parts(settings, parts, statistics))
+    }
+}
+
+/// One record as seen by one owner kind.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    owner: u32,
+    /// The record's own dimensions, with its flags in the low bits.
+    item: u64,
+    date: Micros,
+}
+
+/// The entry of a record with `dims`, `completed` and `date`.
+fn entry(
+    owner: u32,
+    dims: Dims,
+    completed: bool,
+    date: Option<chrono::DateTime<chrono::Utc>>,
+    windows: &PeriodWindows,
+) -> Entry {
+    let (date, periods) = match date {
+        Some(d) => (d.timestamp_micros(), windows.membership(nanos(d))),
+        None => (NO_DATE, 0),
+    };
+    let flags =
+        u64::from(completed) * COMPLETED | u64::from(periods) << PERIOD_SHIFT;
+    Entry { owner, item: dims.0 | flags, date }
+}
+
+fn activity_entry(
+    a: &Activity,
+    kind: OwnerKind,
+    windows: &PeriodWindows,
+) -> Option<Entry> {
+    let owner = a.owner_id(kind);
+    if owner == 0 || a.is_invitation_child() {
+        return None;
+    }
+    let dims =
+        Dims::activity(a.record_type.code(), a.direction.code(), a.intent_id);
+    Some(entry(owner, dims, a.is_completed(), a.date, windows))
+}
+
+fn sale_entry(
+    s: &Sale,
+    kind: OwnerKind,
+    settings: &Settings,
+    windows: &PeriodWindows,
+) -> Option<Entry> {
+    let owner = s.owner_id(kind);
+    if owner == 0 {
+        return None;
+    }
+    let dims = Dims::sale(s.status.code(), settings.amount_class_of(s.amount));
+    Some(entry(owner, dims, s.is_completed(), s.date, windows))
+}
+
+fn ticket_entry(
+    t: &Ticket,
+    kind: OwnerKind,
+    windows: &PeriodWindows,
+) -> Option<Entry> {
+    let owner = t.owner_id(kind);
+    if owner == 0 || !t.is_counted() {
+        return None;
+    }
+    let dims = Dims::ticket(t.status.code(), t.category_id);
+    Some(entry(owner, dims, t.is_completed(), t.date, windows))
+}
+
+/// Checks the records and gathers the run's statistics.
+fn check(
+    settings: &Settings,
+    records: &Records<'_>,
+    reporter: &Reporter<'_>,
+) -> Result<RunStatistics, Error> {
+    let enabled = |kind: OwnerKind| settings.owner(kind).enabled;
+    let usable = |ids: [u32; 3]| {
+        OwnerKind::ALL.iter().zip(ids).any(|(&k, id)| id > 0 && enabled(k))
+    };
+
+    let bad_amount = records.sales.iter().find_map(|part| {
+        part.par_iter().find_first(|s| !s.amount.is_finite())
+    });
+    if let Some(sale) = bad_amount {
+        return Err(Error::new(ErrorKind::InvalidRecord {
+            source: SourceKind::Sale,
+            id: sale.id,
+            field: "amount",
+            reason: format!("{} is not a finite amount", sale.amount),
+        }));
+    }
+
+    let activities = tally(&records.activities, reporter, |a, s| {
+        if a.is_invitation_child() {
+            s.skipped_invitation_child += 1;
+        } else if usable([a.project_id, a.person_id, a.contact_id]) {
+            s.counted += 1;
+        } else {
+            s.skipped_no_owner += 1;
+        }
+    });
+    let sales = tally(&records.sales, reporter, |a, s| {
+        if usable([a.project_id, a.person_id, a.contact_id]) {
+            s.counted += 1;
+        } else {
+            s.skipped_no_owner += 1;
+        }
+    });
+    let tickets = tally(&records.tickets, reporter, |t, s| {
+        use crate::codes::TicketStatus;
+        match t.status {
+            TicketStatus::Deleted => s.skipped_deleted += 1,
+            TicketStatus::Merged => s.skipped_merged += 1,
+            _ if usable([0, t.person_id, t.contact_id]) => s.counted += 1,
+            _ => s.skipped_no_owner += 1,
+        }
+    });
+    Ok(RunStatistics { activities, sales, tickets })
+}
+
+/// Applies `classify` to every record in parallel and sums the results.
+fn tally<T: Sync>(
+    parts: &[&[T]],
+    reporter: &Reporter<'_>,
+    classify: impl Fn(&T, &mut SourceStatistics) + Sync,
+) -> SourceStatistics {
+    let mut total = SourceStatistics::default();
+    for part in parts {
+        total += part
+            .par_chunks(RECORD_CHUNK)
+            .map(|chunk| {
+                let mut s = SourceStatistics::default();
+                if reporter.halted() {
+                    return s;
+                }
+                for record in chunk {
+                    classify(record, &mut s);
+                }
+                s.read = chunk.len() as u64;
+                reporter.advance(Stage::Checking, chunk.len() as u64);
+                s
+            })
+            .reduce(SourceStatistics::default, |mut a, b| {
+                a += b;
+                a
+            });
+    }
+    total
+}
+
+/// The entries of every record that counts for owners of `kind`.
+fn gather(
+    settings: &Settings,
+    kind: OwnerKind,
+    records: &Records<'_>,
+    reporter: &Reporter<'_>,
+) -> Vec<Entry> {
+    let windows = settings.windows(kind);
+    let stage = Stage::Counting(kind);
+    let mut entries = Vec::new();
+    gather_from(&mut entries, &records.activities, reporter, stage, |a| {
+        activity_entry(a, kind, &windows)
+    });
+    gather_from(&mut entries, &records.sales, reporter, stage, |s| {
+        sale_entry(s, kind, settings, &windows)
+    });
+    gather_from(&mut entries, &records.tickets, reporter, stage, |t| {
+        ticket_entry(t, kind, &windows)
+    });
+    entries
+}
+
+/// Appends the entries `make` gives for the records of `parts`.
+fn gather_from<T: Sync>(
+    entries: &mut Vec<Entry>,
+    parts: &[&[T]],
+    reporter: &Reporter<'_>,
+    stage: Stage,
+    make: impl Fn(&T) -> Option<Entry> + Sync,
+) {
+    for part in parts {
+        entries.par_extend(part.par_chunks(RECORD_CHUNK).flat_map_iter(
+            |chunk| {
+                // A halted run gathers nothing more; the caller checks.
+                let chunk =
+                    if reporter.halted() { &chunk[..0] } else { chunk };
+                reporter.advance(stage, chunk.len() as u64);
+                chunk.iter().filter_map(&make)
+            },
+        ));
+    }
+}
+
+/// Counts the rows of owners of `kind` from their entries, sorted by
+/// owner, in parallel runs of whole owners.
+fn count(
+    kind: OwnerKind,
+    entries: &[Entry],
+    records: u64,
+    reporter: &Reporter<'_>,
+) -> Result<Vec<Part>, Error> {
+    let stage = Stage::Counting(kind);
+    let chunk =
+        ENTRY_CHUNK.max(entries.len() / (rayon::current_num_threads() * 16));
+    // Cut the entries into runs of about `chunk`, never inside an owner.
+    let mut bounds = vec![0];
+    while let Some(&start) = bounds.last() {
+        if start == entries.len() {
+            break;
+        }
+        let mut end = (start + chunk).min(entries.len());
+        while end < entries.len()
+            && entries[end].owner == entries[end - 1].owner
+        {
+            end += 1;
+        }
+        bounds.push(end);
+    }
+    // Progress counts each entry as its share of the kind's record walk.
+    let scale = |n: usize| n as u64 * records / entries.len().max(1) as u64;
+
+    bounds
+        .par_windows(2)
+        .map(|w| {
+            let run = &entries[w[0]..w[1]];
+            let part = count_owners(kind, run, reporter)?;
+            reporter.advance(stage, scale(run.len()));
+            Ok(part)
+        })
+        .collect()
+}
+
+/// Counts the rows of a run of whole owners.
+fn count_owners(
+    kind: OwnerKind,
+    entries: &[Entry],
+    reporter: &Reporter<'_>,
+) -> Result<Part, Error> {
+    let mut part = Part::new(kind);
+    let mut fanned: Vec<(u64, Micros)> = Vec::new();
+    for owner_entries in entries.chunk_by(|a, b| a.owner == b.owner) {
+        reporter.check()?;
+        let id = owner_entries[0].owner;
+        fanned.clear();
+        for e in owner_entries {
+            let flags = e.item & ((1 << FLAG_BITS) - 1);
+            fan_out(Dims(e.item - flags), |d| {
+                fanned.push((d.0 | flags, e.date))
+            });
+        }
+        fanned.sort_unstable_by_key(|f| f.0);
+        for same_row in
+            fanned.chunk_by(|a, b| a.0 >> FLAG_BITS == b.0 >> FLAG_BITS)
+        {
+            let mut tally = Tally::new();
+            for &(item, date) in same_row {
+                tally.add(item, date);
+            }
+            let owner = Owner { kind, id };
+            let aggregate =
+                tally.finish(owner).map_err(|(owner, column)| {
+                    Error::new(ErrorKind::Overflow { owner, column })
+                })?;
+            let dims = Dims(same_row[0].0 >> FLAG_BITS << FLAG_BITS);
+            part.rows.push(Row { dims, aggregate });
+        }
+        part.owners.push(OwnerSpan { id, end: part.rows.len() });
+    }
+    Ok(part)
+}

@@ -1,0 +1,6 @@
+//! The integration tests, in one binary.
+
+mod batch;
+mod engine;
+mod files;
+mod fixtures;
