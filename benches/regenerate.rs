@@ -1,1 +1,2 @@
+//! Benchmarks of counting, loading and writing.
 fn main() {}
