@@ -256,8 +256,8 @@ fn entry(
         Some(d) => (d.timestamp_micros(), windows.membership(nanos(d))),
         None => (NO_DATE, 0),
     };
-    let flags =
-        u64::from(completed) * COMPLETED | u64::from(periods) << PERIOD_SHIFT;
+    let flags = (u64::from(completed) * COMPLETED)
+        | (u64::from(periods) << PERIOD_SHIFT);
     Entry { owner, item: dims.0 | flags, date }
 }
 
@@ -480,7 +480,7 @@ fn count_owners(
         for e in owner_entries {
             let flags = e.item & ((1 << FLAG_BITS) - 1);
             fan_out(Dims(e.item - flags), |d| {
-                fanned.push((d.0 | flags, e.date))
+                fanned.push((d.0 | flags, e.date));
             });
         }
         fanned.sort_unstable_by_key(|f| f.0);
