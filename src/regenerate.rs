@@ -582,6 +582,9 @@ fn count_owners(
         }
         part.owners.push(OwnerSpan { id, end: part.rows.len() });
     }
+    // The table keeps these for its lifetime; give back the growth slack.
+    part.rows.shrink_to_fit();
+    part.owners.shrink_to_fit();
     Ok(part)
 }
 
