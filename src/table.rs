@@ -157,7 +157,7 @@ impl CounterTable {
         let dims = key.dims()?;
         // Parts are in (kind, id) order and never split an owner.
         let after = self.parts.partition_point(|p| {
-            let last = p.owners.last().expect("parts are not empty").id;
+            let last = p.owners.last().map_or(0, |s| s.id);
             (p.kind, last) < (Some(owner.kind), owner.id)
         });
         let part = self.parts.get(after)?;
@@ -216,30 +216,36 @@ impl CounterTable {
         }
         let mut parts = Vec::new();
         for kind in OwnerKind::ALL {
+            let left: Vec<_> = self.owners_of(kind).collect();
+            let right: Vec<_> = other.owners_of(kind).collect();
             let mut part = Part::new(kind);
-            let mut left = self.owners_of(kind).peekable();
-            let mut right = other.owners_of(kind).peekable();
-            loop {
-                let order = match (left.peek(), right.peek()) {
-                    (None, None) => break,
+            let (mut l, mut r) = (0, 0);
+            while l < left.len() || r < right.len() {
+                let order = match (left.get(l), right.get(r)) {
+                    (Some(a), Some(b)) => a.0.cmp(&b.0),
                     (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (Some(l), Some(r)) => l.0.cmp(&r.0),
+                    _ => Ordering::Greater,
                 };
-                let (id, rows) = match order {
-                    Ordering::Less => left.next().expect("peeked"),
-                    Ordering::Greater => right.next().expect("peeked"),
+                let id = match order {
+                    Ordering::Less => {
+                        part.rows.extend_from_slice(left[l].1);
+                        l += 1;
+                        left[l - 1].0
+                    }
+                    Ordering::Greater => {
+                        part.rows.extend_from_slice(right[r].1);
+                        r += 1;
+                        right[r - 1].0
+                    }
                     Ordering::Equal => {
-                        let (id, l) = left.next().expect("peeked");
-                        let (_, r) = right.next().expect("peeked");
-                        merge_rows(&mut part.rows, l, r)
+                        let id = left[l].0;
+                        merge_rows(&mut part.rows, left[l].1, right[r].1)
                             .map_err(|column| overflow(kind, id, column))?;
-                        part.owners
-                            .push(OwnerSpan { id, end: part.rows.len() });
-                        continue;
+                        l += 1;
+                        r += 1;
+                        id
                     }
                 };
-                part.rows.extend_from_slice(rows);
                 part.owners.push(OwnerSpan { id, end: part.rows.len() });
             }
             parts.push(part);
@@ -250,6 +256,7 @@ impl CounterTable {
     }
 
     /// The parts, in output order, for writers.
+    #[cfg_attr(not(feature = "files"), allow(dead_code))]
     pub(crate) fn parts(&self) -> &[Part] {
         &self.parts
     }
