@@ -68,16 +68,16 @@ pub(crate) struct OwnerSpan {
 }
 
 /// A run of whole owners of one kind, in order, with their rows.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Part {
-    pub(crate) kind: Option<OwnerKind>,
+    pub(crate) kind: OwnerKind,
     pub(crate) owners: Vec<OwnerSpan>,
     pub(crate) rows: Vec<Row>,
 }
 
 impl Part {
     pub(crate) fn new(kind: OwnerKind) -> Part {
-        Part { kind: Some(kind), owners: Vec::new(), rows: Vec::new() }
+        Part { kind, owners: Vec::new(), rows: Vec::new() }
     }
 
     /// Each owner's id and rows, in order.
@@ -115,8 +115,7 @@ impl CounterTable {
         let parts: Vec<Part> =
             parts.into_iter().filter(|p| !p.rows.is_empty()).collect();
         for part in &parts {
-            let kind = part.kind.expect("a part with rows has a kind");
-            *rows_per_kind.get_mut(kind) += part.rows.len() as u64;
+            *rows_per_kind.get_mut(part.kind) += part.rows.len() as u64;
         }
         CounterTable { settings, parts, rows_per_kind, statistics }
     }
@@ -158,10 +157,10 @@ impl CounterTable {
         // Parts are in (kind, id) order and never split an owner.
         let after = self.parts.partition_point(|p| {
             let last = p.owners.last().map_or(0, |s| s.id);
-            (p.kind, last) < (Some(owner.kind), owner.id)
+            (p.kind, last) < (owner.kind, owner.id)
         });
         let part = self.parts.get(after)?;
-        if part.kind != Some(owner.kind) {
+        if part.kind != owner.kind {
             return None;
         }
         let at = part.owners.binary_search_by_key(&owner.id, |s| s.id).ok()?;
@@ -268,7 +267,7 @@ impl CounterTable {
     ) -> impl Iterator<Item = (u32, &[Row])> {
         self.parts
             .iter()
-            .filter(move |p| p.kind == Some(kind))
+            .filter(move |p| p.kind == kind)
             .flat_map(Part::owners)
     }
 
@@ -377,8 +376,8 @@ impl Iterator for Iter<'_> {
             while part.owners[self.owner].end <= self.row {
                 self.owner += 1;
             }
-            let kind = part.kind.expect("a part with rows has a kind");
-            let owner = Owner { kind, id: part.owners[self.owner].id };
+            let owner =
+                Owner { kind: part.kind, id: part.owners[self.owner].id };
             let row = self.table.row(owner, &part.rows[self.row]);
             self.row += 1;
             self.left -= 1;
