@@ -82,10 +82,12 @@ impl AmountClasses {
             .sort_by(|a, b| a.low().total_cmp(&b.low()).then(a.id.cmp(&b.id)));
         let mut ids: Vec<u32> = sorted.iter().map(|c| c.id).collect();
         ids.sort_unstable();
-        if let Some(pair) = ids.windows(2).find(|w| w[0] == w[1]) {
+        if let Some(id) = ids.windows(2).find_map(|w| match w {
+            [a, b] if a == b => Some(*a),
+            _ => None,
+        }) {
             return Err(Error::invalid_settings(format!(
-                "amount class id {} is used twice",
-                pair[0]
+                "amount class id {id} is used twice"
             )));
         }
         // Sorted by lower bound, two classes overlap exactly when one

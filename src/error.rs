@@ -137,6 +137,7 @@ impl Error {
         Error::new(ErrorKind::InvalidSettings { reason: reason.into() })
     }
 
+    #[cfg_attr(not(feature = "files"), allow(dead_code))]
     pub(crate) fn input(
         file: impl Into<PathBuf>,
         line: Option<u64>,
@@ -153,6 +154,7 @@ impl Error {
         })
     }
 
+    #[cfg_attr(not(feature = "files"), allow(dead_code))]
     pub(crate) fn io(
         path: impl Into<PathBuf>,
         source: std::io::Error,

@@ -27,10 +27,11 @@ pub(crate) fn fan_out(dims: Dims, mut feed: impl FnMut(Dims)) {
     let (lasts, n_last) = choices(last, 0);
     match dims.source() {
         SourceKind::Activity => {
-            let (types, n_types) = choices(first, RecordType::ALL_CODE);
-            let (dirs, n_dirs) = choices(second, Direction::ALL_CODE);
-            for &t in &types[..n_types] {
-                for &d in &dirs[..n_dirs] {
+            let (record_types, n_types) = choices(first, RecordType::ALL_CODE);
+            let (directions, n_directions) =
+                choices(second, Direction::ALL_CODE);
+            for &t in &record_types[..n_types] {
+                for &d in &directions[..n_directions] {
                     for &i in &lasts[..n_last] {
                         feed(Dims::activity(t, d, i));
                     }

@@ -65,7 +65,7 @@ impl CounterKey {
     /// The kind of record that feeds the row, or `None` when the key is
     /// not one a regeneration can produce.
     pub fn source(&self) -> Option<SourceKind> {
-        self.dims().map(|d| d.source())
+        self.dims().map(Dims::source)
     }
 
     /// The key of `owner`'s row with the dimensions `dims`.

@@ -117,3 +117,8 @@ pub use crate::{
     stats::{RunStatistics, SourceStatistics},
     table::{CounterRow, CounterTable, CounterValues, Iter},
 };
+
+// The README's library example is compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -26,10 +26,13 @@ use crate::stats::{RunStatistics, SourceStatistics};
 use crate::table::{CounterTable, OwnerSpan, Part, Row};
 
 /// Records per task when the driver walks the record slices.
-const RECORD_CHUNK: usize = 16 * 1024;
+const RECORD_CHUNK: usize = 32 * 1024;
 
-/// Entries per task, at least, when the driver counts owners.
-const ENTRY_CHUNK: usize = 16 * 1024;
+/// Records per owner bucket, roughly: a bucket is one counting task.
+const BUCKET_RECORDS: u64 = 8 * 1024;
+
+/// The most owner buckets per owner kind.
+const MAX_BUCKETS: u64 = 512;
 
 /// The records of one regeneration, as one or more partitions per kind.
 ///
@@ -145,6 +148,7 @@ pub struct Regenerator<'a> {
     progress: Option<Box<Callback<'a>>>,
     stop: StopToken,
     pool: Option<&'a rayon::ThreadPool>,
+    bucket_records: u64,
 }
 
 impl<'a> Regenerator<'a> {
@@ -155,6 +159,7 @@ impl<'a> Regenerator<'a> {
             progress: None,
             stop: StopToken::new(),
             pool: None,
+            bucket_records: BUCKET_RECORDS,
         }
     }
 
@@ -221,11 +226,15 @@ impl<'a> Regenerator<'a> {
         for kind in kinds {
             let stage = Stage::Counting(kind);
             reporter.enter(stage);
-            let mut entries = gather(settings, kind, records, &reporter);
+            let buckets = gather(
+                settings,
+                kind,
+                records,
+                self.bucket_records,
+                &reporter,
+            );
             reporter.check()?;
-            entries.par_sort_unstable_by_key(|e| e.owner);
-            reporter.check()?;
-            parts.extend(count(kind, &entries, n, &reporter)?);
+            parts.extend(count(kind, buckets, n, &reporter)?);
         }
 
         reporter.check()?;
@@ -256,8 +265,8 @@ fn entry(
         Some(d) => (d.timestamp_micros(), windows.membership(nanos(d))),
         None => (NO_DATE, 0),
     };
-    let flags =
-        u64::from(completed) * COMPLETED | u64::from(periods) << PERIOD_SHIFT;
+    let flags = (u64::from(completed) * COMPLETED)
+        | (u64::from(periods) << PERIOD_SHIFT);
     Entry { owner, item: dims.0 | flags, date }
 }
 
@@ -383,83 +392,155 @@ fn tally<T: Sync>(
     total
 }
 
-/// The entries of every record that counts for owners of `kind`.
+/// The entries of every record that counts for owners of `kind`, in
+/// buckets of ascending owner ranges. Each bucket is a list of pieces, one
+/// per task that found entries for it.
+///
+/// Bucketing by owner range instead of sorting all entries lets every
+/// bucket be sorted and counted on its own, in parallel, and its rows
+/// still come out in table order.
 fn gather(
     settings: &Settings,
     kind: OwnerKind,
     records: &Records<'_>,
+    bucket_records: u64,
     reporter: &Reporter<'_>,
-) -> Vec<Entry> {
+) -> Vec<Vec<Vec<Entry>>> {
     let windows = settings.windows(kind);
     let stage = Stage::Counting(kind);
-    let mut entries = Vec::new();
-    gather_from(&mut entries, &records.activities, reporter, stage, |a| {
+    let buckets = Buckets::sample(kind, records, bucket_records);
+    let mut pieces = Vec::new();
+    let sink = Sink { buckets: &buckets, reporter, stage };
+    sink.gather(&mut pieces, &records.activities, |a| {
         activity_entry(a, kind, &windows)
     });
-    gather_from(&mut entries, &records.sales, reporter, stage, |s| {
+    sink.gather(&mut pieces, &records.sales, |s| {
         sale_entry(s, kind, settings, &windows)
     });
-    gather_from(&mut entries, &records.tickets, reporter, stage, |t| {
+    sink.gather(&mut pieces, &records.tickets, |t| {
         ticket_entry(t, kind, &windows)
     });
-    entries
+
+    let mut by_bucket: Vec<Vec<Vec<Entry>>> =
+        (0..buckets.len()).map(|_| Vec::new()).collect();
+    for task in pieces {
+        for (bucket, piece) in by_bucket.iter_mut().zip(task) {
+            if !piece.is_empty() {
+                bucket.push(piece);
+            }
+        }
+    }
+    by_bucket
 }
 
-/// Appends the entries `make` gives for the records of `parts`.
-fn gather_from<T: Sync>(
-    entries: &mut Vec<Entry>,
-    parts: &[&[T]],
-    reporter: &Reporter<'_>,
-    stage: Stage,
-    make: impl Fn(&T) -> Option<Entry> + Sync,
-) {
-    for part in parts {
-        entries.par_extend(part.par_chunks(RECORD_CHUNK).flat_map_iter(
-            |chunk| {
-                // A halted run gathers nothing more; the caller checks.
-                let chunk =
-                    if reporter.halted() { &chunk[..0] } else { chunk };
-                reporter.advance(stage, chunk.len() as u64);
-                chunk.iter().filter_map(&make)
-            },
-        ));
+/// Ascending owner-id ranges that split an owner kind's records into
+/// buckets of similar size, whatever the spread of the ids.
+struct Buckets {
+    /// The first owner id of every bucket but the first.
+    starts: Vec<u32>,
+}
+
+impl Buckets {
+    /// Chooses the ranges from a sample of the records' owner ids.
+    fn sample(
+        kind: OwnerKind,
+        records: &Records<'_>,
+        bucket_records: u64,
+    ) -> Buckets {
+        let n = records.len();
+        let wanted = (n / bucket_records).clamp(1, MAX_BUCKETS) as usize;
+        // Sixteen samples per bucket place the cuts well enough.
+        let stride = (n / (wanted as u64 * 16)).max(1) as usize;
+        let mut ids = Vec::new();
+        let mut sample = |ids_of: &mut dyn Iterator<Item = u32>| {
+            ids.extend(ids_of.step_by(stride).filter(|&id| id > 0));
+        };
+        for part in &records.activities {
+            sample(&mut part.iter().map(|a| a.owner_id(kind)));
+        }
+        for part in &records.sales {
+            sample(&mut part.iter().map(|s| s.owner_id(kind)));
+        }
+        for part in &records.tickets {
+            sample(&mut part.iter().map(|t| t.owner_id(kind)));
+        }
+        ids.sort_unstable();
+        let Some(&lowest) = ids.first() else {
+            return Buckets { starts: Vec::new() };
+        };
+        let mut starts: Vec<u32> =
+            (1..wanted).map(|b| ids[b * ids.len() / wanted]).collect();
+        starts.dedup();
+        starts.retain(|&id| id > lowest);
+        Buckets { starts }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len() + 1
+    }
+
+    #[inline]
+    fn of(&self, owner: u32) -> usize {
+        self.starts.partition_point(|&start| start <= owner)
     }
 }
 
-/// Counts the rows of owners of `kind` from their entries, sorted by
-/// owner, in parallel runs of whole owners.
+/// Where gathered entries go: the buckets, and the run's reporter.
+struct Sink<'a> {
+    buckets: &'a Buckets,
+    reporter: &'a Reporter<'a>,
+    stage: Stage,
+}
+
+impl Sink<'_> {
+    /// Appends, per task, the bucketed entries `make` gives for the
+    /// records of `parts`.
+    fn gather<T: Sync>(
+        &self,
+        pieces: &mut Vec<Vec<Vec<Entry>>>,
+        parts: &[&[T]],
+        make: impl Fn(&T) -> Option<Entry> + Sync,
+    ) {
+        for part in parts {
+            pieces.par_extend(part.par_chunks(RECORD_CHUNK).map(|chunk| {
+                let mut buckets = vec![Vec::new(); self.buckets.len()];
+                // A halted run gathers nothing more; the caller checks.
+                if self.reporter.halted() {
+                    return buckets;
+                }
+                for entry in chunk.iter().filter_map(&make) {
+                    buckets[self.buckets.of(entry.owner)].push(entry);
+                }
+                self.reporter.advance(self.stage, chunk.len() as u64);
+                buckets
+            }));
+        }
+    }
+}
+
+/// Counts the rows of owners of `kind`, one bucket per task.
 fn count(
     kind: OwnerKind,
-    entries: &[Entry],
+    buckets: Vec<Vec<Vec<Entry>>>,
     records: u64,
     reporter: &Reporter<'_>,
 ) -> Result<Vec<Part>, Error> {
     let stage = Stage::Counting(kind);
-    let chunk =
-        ENTRY_CHUNK.max(entries.len() / (rayon::current_num_threads() * 16));
-    // Cut the entries into runs of about `chunk`, never inside an owner.
-    let mut bounds = vec![0];
-    while let Some(&start) = bounds.last() {
-        if start == entries.len() {
-            break;
-        }
-        let mut end = (start + chunk).min(entries.len());
-        while end < entries.len()
-            && entries[end].owner == entries[end - 1].owner
-        {
-            end += 1;
-        }
-        bounds.push(end);
-    }
+    let total: usize = buckets.iter().flatten().map(Vec::len).sum();
     // Progress counts each entry as its share of the kind's record walk.
-    let scale = |n: usize| n as u64 * records / entries.len().max(1) as u64;
+    let scale = |n: usize| n as u64 * records / total.max(1) as u64;
 
-    bounds
-        .par_windows(2)
-        .map(|w| {
-            let run = &entries[w[0]..w[1]];
-            let part = count_owners(kind, run, reporter)?;
-            reporter.advance(stage, scale(run.len()));
+    buckets
+        .into_par_iter()
+        .map(|pieces| {
+            let len = pieces.iter().map(Vec::len).sum();
+            let mut entries = Vec::with_capacity(len);
+            for piece in pieces {
+                entries.extend_from_slice(&piece);
+            }
+            entries.sort_unstable_by_key(|e| e.owner);
+            let part = count_owners(kind, &entries, reporter)?;
+            reporter.advance(stage, scale(len));
             Ok(part)
         })
         .collect()
@@ -480,7 +561,7 @@ fn count_owners(
         for e in owner_entries {
             let flags = e.item & ((1 << FLAG_BITS) - 1);
             fan_out(Dims(e.item - flags), |d| {
-                fanned.push((d.0 | flags, e.date))
+                fanned.push((d.0 | flags, e.date));
             });
         }
         fanned.sort_unstable_by_key(|f| f.0);
@@ -501,5 +582,60 @@ fn count_owners(
         }
         part.owners.push(OwnerSpan { id, end: part.rows.len() });
     }
+    // The table keeps these for its lifetime; give back the growth slack.
+    part.rows.shrink_to_fit();
+    part.owners.shrink_to_fit();
     Ok(part)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+    use crate::codes::{AppointmentStatus, Direction, RecordType};
+    use crate::settings::OwnerSettings;
+
+    #[test]
+    fn bucket_count_and_skewed_ids_do_not_change_the_table() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        let settings = Settings::builder(now)
+            .owner(OwnerKind::Contact, OwnerSettings::enabled([Some(30); 3]))
+            .owner(OwnerKind::Person, OwnerSettings::enabled([None; 3]))
+            .build()
+            .unwrap();
+        // Owner ids crowd at both ends of the range, one owner is huge.
+        let activities: Vec<Activity> = (1..=5000u32)
+            .map(|id| Activity {
+                id,
+                contact_id: match id % 4 {
+                    0 => u32::MAX - id % 7,
+                    1 => 42,
+                    _ => id % 300,
+                },
+                person_id: id % 11,
+                project_id: 0,
+                record_type: RecordType::VALUES[(id % 10) as usize],
+                direction: Direction::VALUES[(id % 3) as usize],
+                intent_id: id % 4,
+                status: AppointmentStatus::VALUES[(id % 14) as usize],
+                mother_id: 0,
+                date: Some(now - Duration::hours(i64::from(id))),
+            })
+            .collect();
+        let records = Records::new().activities(&activities);
+        let one = Regenerator {
+            bucket_records: u64::MAX,
+            ..Regenerator::new(&settings)
+        };
+        let many =
+            Regenerator { bucket_records: 10, ..Regenerator::new(&settings) };
+        let sampled = Buckets::sample(OwnerKind::Contact, &records, 10);
+        assert!(sampled.len() > 50, "{} buckets", sampled.len());
+        let (one, many) =
+            (one.run(&records).unwrap(), many.run(&records).unwrap());
+        assert!(one.len() > 1000);
+        assert!(one.iter().eq(many.iter()));
+        assert!(many.parts().len() > 50);
+    }
 }

@@ -68,16 +68,16 @@ pub(crate) struct OwnerSpan {
 }
 
 /// A run of whole owners of one kind, in order, with their rows.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Part {
-    pub(crate) kind: Option<OwnerKind>,
+    pub(crate) kind: OwnerKind,
     pub(crate) owners: Vec<OwnerSpan>,
     pub(crate) rows: Vec<Row>,
 }
 
 impl Part {
     pub(crate) fn new(kind: OwnerKind) -> Part {
-        Part { kind: Some(kind), owners: Vec::new(), rows: Vec::new() }
+        Part { kind, owners: Vec::new(), rows: Vec::new() }
     }
 
     /// Each owner's id and rows, in order.
@@ -115,8 +115,7 @@ impl CounterTable {
         let parts: Vec<Part> =
             parts.into_iter().filter(|p| !p.rows.is_empty()).collect();
         for part in &parts {
-            let kind = part.kind.expect("a part with rows has a kind");
-            *rows_per_kind.get_mut(kind) += part.rows.len() as u64;
+            *rows_per_kind.get_mut(part.kind) += part.rows.len() as u64;
         }
         CounterTable { settings, parts, rows_per_kind, statistics }
     }
@@ -157,11 +156,11 @@ impl CounterTable {
         let dims = key.dims()?;
         // Parts are in (kind, id) order and never split an owner.
         let after = self.parts.partition_point(|p| {
-            let last = p.owners.last().expect("parts are not empty").id;
-            (p.kind, last) < (Some(owner.kind), owner.id)
+            let last = p.owners.last().map_or(0, |s| s.id);
+            (p.kind, last) < (owner.kind, owner.id)
         });
         let part = self.parts.get(after)?;
-        if part.kind != Some(owner.kind) {
+        if part.kind != owner.kind {
             return None;
         }
         let at = part.owners.binary_search_by_key(&owner.id, |s| s.id).ok()?;
@@ -216,30 +215,36 @@ impl CounterTable {
         }
         let mut parts = Vec::new();
         for kind in OwnerKind::ALL {
+            let left: Vec<_> = self.owners_of(kind).collect();
+            let right: Vec<_> = other.owners_of(kind).collect();
             let mut part = Part::new(kind);
-            let mut left = self.owners_of(kind).peekable();
-            let mut right = other.owners_of(kind).peekable();
-            loop {
-                let order = match (left.peek(), right.peek()) {
-                    (None, None) => break,
+            let (mut l, mut r) = (0, 0);
+            while l < left.len() || r < right.len() {
+                let order = match (left.get(l), right.get(r)) {
+                    (Some(a), Some(b)) => a.0.cmp(&b.0),
                     (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (Some(l), Some(r)) => l.0.cmp(&r.0),
+                    _ => Ordering::Greater,
                 };
-                let (id, rows) = match order {
-                    Ordering::Less => left.next().expect("peeked"),
-                    Ordering::Greater => right.next().expect("peeked"),
+                let id = match order {
+                    Ordering::Less => {
+                        part.rows.extend_from_slice(left[l].1);
+                        l += 1;
+                        left[l - 1].0
+                    }
+                    Ordering::Greater => {
+                        part.rows.extend_from_slice(right[r].1);
+                        r += 1;
+                        right[r - 1].0
+                    }
                     Ordering::Equal => {
-                        let (id, l) = left.next().expect("peeked");
-                        let (_, r) = right.next().expect("peeked");
-                        merge_rows(&mut part.rows, l, r)
+                        let id = left[l].0;
+                        merge_rows(&mut part.rows, left[l].1, right[r].1)
                             .map_err(|column| overflow(kind, id, column))?;
-                        part.owners
-                            .push(OwnerSpan { id, end: part.rows.len() });
-                        continue;
+                        l += 1;
+                        r += 1;
+                        id
                     }
                 };
-                part.rows.extend_from_slice(rows);
                 part.owners.push(OwnerSpan { id, end: part.rows.len() });
             }
             parts.push(part);
@@ -250,6 +255,7 @@ impl CounterTable {
     }
 
     /// The parts, in output order, for writers.
+    #[cfg_attr(not(feature = "files"), allow(dead_code))]
     pub(crate) fn parts(&self) -> &[Part] {
         &self.parts
     }
@@ -261,7 +267,7 @@ impl CounterTable {
     ) -> impl Iterator<Item = (u32, &[Row])> {
         self.parts
             .iter()
-            .filter(move |p| p.kind == Some(kind))
+            .filter(move |p| p.kind == kind)
             .flat_map(Part::owners)
     }
 
@@ -370,8 +376,8 @@ impl Iterator for Iter<'_> {
             while part.owners[self.owner].end <= self.row {
                 self.owner += 1;
             }
-            let kind = part.kind.expect("a part with rows has a kind");
-            let owner = Owner { kind, id: part.owners[self.owner].id };
+            let owner =
+                Owner { kind: part.kind, id: part.owners[self.owner].id };
             let row = self.table.row(owner, &part.rows[self.row]);
             self.row += 1;
             self.left -= 1;

@@ -4,3 +4,4 @@ mod batch;
 mod engine;
 mod files;
 mod fixtures;
+mod reference;
