@@ -414,7 +414,7 @@ impl World {
                 let scale =
                     [1, 10, 1000, 100_000][self.rng.random_range(0..4)];
                 date.micros =
-                    self.rng.random_range(1..1_000_000 / scale) * scale as u32;
+                    self.rng.random_range(1..1_000_000 / scale) * scale;
                 Some(date)
             }
             13..16 => {
@@ -792,6 +792,10 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
+    use tempfile::TempDir;
+
     use super::*;
 
     fn formatted(date: Date) -> String {
@@ -805,8 +809,8 @@ mod tests {
         let cases = [
             (0, 0, 0),
             (-1, 0, 0),
-            (1_795_996_800, 0, 0),
-            (1_795_996_800, 500_000, 60),
+            (1_796_083_200, 0, 0),
+            (1_796_083_200, 500_000, 60),
             (951_782_400, 1, -570),
             (-2_208_988_800, 999_999, 840),
         ];
@@ -823,9 +827,131 @@ mod tests {
             );
         }
         assert_eq!(
-            formatted(Date::utc(1_795_996_800)),
+            formatted(Date::utc(1_796_083_200)),
             "2026-12-01T00:00:00Z"
         );
+    }
+
+    fn options(dir: &Path, seed: u64, edge_cases: bool) -> Options {
+        Options {
+            out_dir: dir.to_path_buf(),
+            activities: 3000,
+            seed,
+            edge_cases,
+            now: DateTime::parse_from_rfc3339("2026-12-01T00:00:00Z")
+                .unwrap()
+                .to_utc(),
+        }
+    }
+
+    fn temp() -> TempDir {
+        tempfile::tempdir().unwrap()
+    }
+
+    fn read(dir: &Path, name: &str) -> Vec<u8> {
+        fs::read(dir.join(name)).unwrap()
+    }
+
+    const FILES: [&str; 4] =
+        ["settings.json", "activities.csv", "sales.csv", "tickets.csv"];
+
+    #[test]
+    fn same_seed_writes_the_same_bytes() {
+        let (a, b, c) = (temp(), temp(), temp());
+        generate(&options(a.path(), 7, true)).unwrap();
+        generate(&options(b.path(), 7, true)).unwrap();
+        generate(&options(c.path(), 8, true)).unwrap();
+        for name in FILES {
+            assert_eq!(read(a.path(), name), read(b.path(), name), "{name}");
+        }
+        assert_ne!(
+            read(a.path(), "activities.csv"),
+            read(c.path(), "activities.csv")
+        );
+    }
+
+    type Row = HashMap<String, String>;
+
+    /// The rows of a generated CSV file, by column name.
+    fn rows(dir: &Path, name: &str) -> Vec<Row> {
+        let mut reader = csv::Reader::from_path(dir.join(name)).unwrap();
+        let header = reader.headers().unwrap().clone();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.unwrap();
+            let row = header.iter().zip(&record);
+            rows.push(row.map(|(h, v)| (h.into(), v.into())).collect());
+        }
+        rows
+    }
+
+    fn any(rows: &[Row], test: impl Fn(&Row) -> bool) -> bool {
+        rows.iter().any(test)
+    }
+
+    fn high(value: &str) -> bool {
+        value.parse::<u32>().unwrap() > u32::MAX - HIGH_IDS
+    }
+
+    #[test]
+    fn edge_cases_reach_every_corner() {
+        let dir = temp();
+        generate(&options(dir.path(), 1, true)).unwrap();
+        let activities = rows(dir.path(), "activities.csv");
+        let sales = rows(dir.path(), "sales.csv");
+        let tickets = rows(dir.path(), "tickets.csv");
+        assert_eq!(
+            (activities.len(), sales.len(), tickets.len()),
+            (3000, 600, 300)
+        );
+
+        assert!(any(&activities, |r| r["date"].is_empty()));
+        assert!(any(&activities, |r| r["date"] == "2026-12-01T00:00:00Z"));
+        assert!(any(&activities, |r| r["date"] == "2026-11-01T00:00:00Z"));
+        assert!(any(&activities, |r| r["date"].contains('.')));
+        assert!(any(&activities, |r| r["date"].contains('+')));
+        assert!(any(&activities, |r| r["record_type"] == "0"));
+        assert!(any(&activities, |r| r["direction"] == "0"));
+        assert!(any(&activities, |r| r["mother_id"] == r["id"]));
+        assert!(any(&activities, |r| {
+            r["mother_id"] != "0" && r["mother_id"] != r["id"]
+        }));
+        let owners = ["contact_id", "person_id", "project_id"];
+        assert!(any(&activities, |r| owners.iter().all(|&c| r[c] == "0")));
+        assert!(any(&activities, |r| {
+            r["contact_id"] == "0" && r["person_id"] != "0"
+        }));
+        assert!(any(&activities, |r| high(&r["id"])));
+        assert!(any(&activities, |r| high(&r["contact_id"])));
+        assert!(any(&sales, |r| r["amount"].starts_with('-')));
+        assert!(any(&sales, |r| r["status"] == "0"));
+        // In the gap between the edge-case settings' Medium and Large.
+        assert!(any(&sales, |r| {
+            let amount: f64 = r["amount"].parse().unwrap();
+            (100_000.0..250_000.0).contains(&amount)
+        }));
+        for status in ["0", "4", "5"] {
+            assert!(any(&tickets, |r| r["status"] == status), "{status}");
+        }
+    }
+
+    #[test]
+    fn plain_datasets_have_whole_second_utc_dates_and_owners() {
+        let dir = temp();
+        generate(&options(dir.path(), 1, false)).unwrap();
+        for name in ["activities.csv", "sales.csv", "tickets.csv"] {
+            for row in rows(dir.path(), name) {
+                let date = &row["date"];
+                assert!(date.len() == 20 && date.ends_with('Z'), "{date}");
+                let owners = ["contact_id", "person_id", "project_id"];
+                assert!(
+                    owners
+                        .iter()
+                        .any(|c| row.get(*c).is_some_and(|v| v != "0")),
+                    "{name} {row:?}"
+                );
+            }
+        }
     }
 
     #[test]
