@@ -8,6 +8,12 @@ SPEC alone, used to check the crate's output and as the benchmark baseline:
 
 Python reads settings.json and the CSV headers and builds one SQL
 statement; DuckDB does all the counting and writes the file.
+
+DuckDB keeps instants in microseconds and truncates a finer fraction when
+it reads a date, so a date less than a microsecond after `now` counts as
+in period here while the crate, which compares exact instants, sees a
+future date. The generate example writes at most six fraction digits. Bad input is not diagnosed as the SPEC asks;
+this is a reference for valid datasets.
 """
 
 import argparse
