@@ -1,2 +1,17 @@
-//! The batch task: SuperOffice's `RegenerateCounters` endpoint as a
-//! library, with its BatchTaskInfo wire types.
+//! The batch task: SuperOffice's
+//! `POST /api/v1/Agents/Saint/RegenerateCounters` as a library, with its
+//! `BatchTaskInfo` wire types.
+
+mod rights;
+mod select;
+mod state;
+mod time_zone;
+
+pub use self::{
+    rights::{
+        FieldProperty, FieldRight, FieldRightMask, TableRight, TableRightMask,
+    },
+    select::select,
+    state::{BatchTaskState, CancellationBehaviour},
+    time_zone::TimeZone,
+};
