@@ -2,12 +2,14 @@
 //! `POST /api/v1/Agents/Saint/RegenerateCounters` as a library, with its
 //! `BatchTaskInfo` wire types.
 
+mod info;
 mod rights;
 mod select;
 mod state;
 mod time_zone;
 
 pub use self::{
+    info::{BatchTaskInfo, RegenerateCountersRequest},
     rights::{
         FieldProperty, FieldRight, FieldRightMask, TableRight, TableRightMask,
     },
