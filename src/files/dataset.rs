@@ -30,26 +30,20 @@ use crate::settings::Settings;
 /// #      1,12,0,2,0,2026-11-20T10:00:00Z\n",
 /// # ).unwrap();
 /// let dataset = Dataset::load(dir.path())?;
-/// assert_eq!(dataset.tickets.len(), 1);
-/// assert!(dataset.activities.is_empty()); // there is no activities.csv
-/// let table = saint_counters::regenerate(
-///     &dataset.settings,
-///     &dataset.records(),
-/// )?;
+/// assert_eq!(dataset.tickets().len(), 1);
+/// assert!(dataset.activities().is_empty()); // there is no activities.csv
+/// let table =
+///     saint_counters::regenerate(dataset.settings(), &dataset.records())?;
 /// // A closed ticket feeds its status row and the "all" row.
 /// assert_eq!(table.len(), 2);
 /// # Ok::<(), saint_counters::Error>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Dataset {
-    /// From `settings.json`.
-    pub settings: Settings,
-    /// From `activities.csv`, in file order.
-    pub activities: Vec<Activity>,
-    /// From `sales.csv`, in file order.
-    pub sales: Vec<Sale>,
-    /// From `tickets.csv`, in file order.
-    pub tickets: Vec<Ticket>,
+    settings: Settings,
+    activities: Vec<Activity>,
+    sales: Vec<Sale>,
+    tickets: Vec<Ticket>,
 }
 
 impl Dataset {
@@ -93,6 +87,26 @@ impl Dataset {
             sales: sales?,
             tickets: tickets?,
         })
+    }
+
+    /// The settings, from `settings.json`.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The activities from `activities.csv`, in file order.
+    pub fn activities(&self) -> &[Activity] {
+        &self.activities
+    }
+
+    /// The sales from `sales.csv`, in file order.
+    pub fn sales(&self) -> &[Sale] {
+        &self.sales
+    }
+
+    /// The tickets from `tickets.csv`, in file order.
+    pub fn tickets(&self) -> &[Ticket] {
+        &self.tickets
     }
 
     /// The records, for [`regenerate`](crate::regenerate) or a
