@@ -1,11 +1,15 @@
 //! Integration tests: loading dataset directories, the error each broken
 //! file gives, and writing `countervalue.csv`.
 
+// The file layer is behind the `files` feature.
+#![cfg(feature = "files")]
+
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use proptest::prelude::*;
 use saint_counters::files::{
     COUNTER_VALUE_FILE, Dataset, read_activities, read_sales, read_settings,
     read_tickets, write_counter_values, write_counter_values_to,
@@ -993,4 +997,68 @@ fn records_written_as_files_load_back_and_count_the_same() {
     ]);
     let dataset = Dataset::load(dir.path()).unwrap();
     assert_eq!(dataset.activities(), activities);
+}
+
+#[test]
+fn every_truncation_of_a_settings_file_fails_cleanly() {
+    // Only the final newline may go; any shorter prefix lacks the closing
+    // brace at least.
+    assert!(SETTINGS.ends_with("}\n"));
+    for end in 0..SETTINGS.len() {
+        let result = load_settings(&SETTINGS.as_bytes()[..end]);
+        if end == SETTINGS.len() - 1 {
+            assert!(result.is_ok(), "{result:?}");
+        } else {
+            let error = result.expect_err("a truncated file must fail");
+            assert!(
+                matches!(error.kind(), ErrorKind::Input { line: Some(_), .. }),
+                "prefix {end}: {error}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_truncation_of_a_record_file_fails_cleanly_or_loads_whole_rows() {
+    let text = format!(
+        "{SALES_HEADER}\n1,1,0,0,2,true,12.5,2026-11-20T10:00:00Z\n\
+         2,0,3,0,1,false,-4,\n"
+    );
+    for end in 0..text.len() {
+        let prefix = &text[..end];
+        match load_with("sales.csv", prefix) {
+            // A prefix can be valid: a row cut inside its last field may
+            // still hold a shorter valid value, or a whole row may end.
+            Ok(dataset) => assert!(dataset.sales().len() <= 2),
+            Err(error) => assert!(
+                matches!(error.kind(), ErrorKind::Input { line: Some(_), .. }),
+                "prefix {end}: {error}"
+            ),
+        }
+    }
+}
+
+/// Bytes that CSV and JSON give meaning to, and one that is not UTF-8.
+const CSV_BYTES: &[u8] = b"0123456789,,\n\n\r\"-+.:TZ e\xff";
+const JSON_BYTES: &[u8] = b"{}[]\":,0123456789.-e nowruls\n\xff";
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(
+        body in prop::collection::vec(prop::sample::select(CSV_BYTES), 0..200),
+        json in
+            prop::collection::vec(prop::sample::select(JSON_BYTES), 0..120),
+    ) {
+        let mut tickets = format!("{TICKETS_HEADER}\n").into_bytes();
+        tickets.extend_from_slice(&body);
+        let dir = dataset_dir(&[
+            ("settings.json", &json),
+            ("tickets.csv", &tickets),
+        ]);
+        // Either result will do; a panic would fail the test.
+        let _ = Dataset::load(dir.path());
+        let _ = read_tickets(dir.path().join("tickets.csv"));
+    }
 }

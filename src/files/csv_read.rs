@@ -229,17 +229,23 @@ fn read_fast<T: CsvRecord>(
     let mut line = 1;
     let mut ended = false;
     let mut start = 0;
+    // Bytes after `start` already known to hold no newline, so that a
+    // very long line is not searched again after every read.
+    let mut scanned = 0;
     let mut first_fill = true;
     let header = loop {
-        if let Some(end) = buffer[start..].iter().position(|&b| b == b'\n') {
-            let text = start..start + end;
-            start += end + 1;
+        let from = start + scanned;
+        if let Some(end) = buffer[from..].iter().position(|&b| b == b'\n') {
+            let text = start..from + end;
+            start = from + end + 1;
+            scanned = 0;
             if !is_blank(&buffer[text.clone()]) {
                 break text;
             }
             line += 1;
             continue;
         }
+        scanned = buffer.len() - start;
         if ended {
             let text = start..buffer.len();
             start = buffer.len();
@@ -253,6 +259,7 @@ fn read_fast<T: CsvRecord>(
         ended = fill(&mut file, &mut buffer, want).map_err(io_error)?;
         if first_fill && buffer.starts_with(BOM) {
             buffer.drain(..BOM.len());
+            scanned = 0;
         }
         first_fill = false;
     };
@@ -265,8 +272,10 @@ fn read_fast<T: CsvRecord>(
 
     let mut records = Vec::new();
     buffer.drain(..start);
+    scanned = 0;
     loop {
-        if !ended && !buffer.contains(&b'\n') {
+        if !ended && !buffer[scanned..].contains(&b'\n') {
+            scanned = buffer.len();
             let want = buffer.len() + sizes.block;
             ended = fill(&mut file, &mut buffer, want).map_err(io_error)?;
             continue;
@@ -304,6 +313,7 @@ fn read_fast<T: CsvRecord>(
         }
         ended = read.map_err(io_error)?;
         buffer = next;
+        scanned = 0;
     }
 }
 
@@ -423,7 +433,10 @@ impl General {
                 Ok(true) => {}
             }
             let from = record.position().map_or(0, |p| p.byte() as usize);
-            let start = self.data[from..]
+            let start = self
+                .data
+                .get(from..)
+                .unwrap_or_default()
                 .iter()
                 .position(|&b| b != b'\r' && b != b'\n')
                 .map_or(self.data.len(), |k| from + k);
@@ -554,6 +567,18 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_file_of_blank_lines_has_no_header_for_either_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        for text in ["", "\n", "\r\n\n", "\u{feff}\n"] {
+            let path = write(&dir, "tickets.csv", text.as_bytes());
+            let fast = read_fast::<Ticket>(&path, SIZES).unwrap_err();
+            let general = read_general::<Ticket>(&path).unwrap_err();
+            assert_eq!(fast.to_string(), general.to_string(), "{text:?}");
+            assert!(fast.to_string().contains("empty"), "{fast}");
+        }
+    }
+
     fn field(
         choices: &'static [&'static str],
     ) -> impl Strategy<Value = String> {
@@ -595,6 +620,7 @@ mod tests {
             final_newline in any::<bool>(),
             bom in any::<bool>(),
             quoted in any::<bool>(),
+            leading_blanks in 0usize..3,
         ) -> (Vec<u8>, bool) {
             let end = if crlf { "\r\n" } else { "\n" };
             let quote = |f: &str| if quoted {
@@ -611,6 +637,7 @@ mod tests {
             if bom {
                 text.push('\u{feff}');
             }
+            text.push_str(&end.repeat(leading_blanks));
             text.push_str(&names.join(","));
             for (row, blank) in rows {
                 text.push_str(end);

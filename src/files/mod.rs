@@ -49,7 +49,8 @@
 //! - Codes (`record_type`, `direction`, `status`) must be values a record
 //!   may carry: the "all" codes of the counter rows (record type 10,
 //!   direction 3, sale and ticket status 1000) are errors.
-//! - `done` is `true` or `false`; `amount` is a finite number.
+//! - `done` is `true` or `false`; `amount` is a finite number such as
+//!   `12`, `-0.5` or `1e6` (not `NaN` or `inf`).
 //! - `date` is RFC 3339 with any offset (`2026-12-01T09:30:00+01:00`),
 //!   converted to UTC, or empty for no date. It is the only field that
 //!   may be empty. Dates that do not exist, such as February 30, are
@@ -57,14 +58,31 @@
 //! - Files are UTF-8. A byte order mark at the very start is allowed and
 //!   ignored, in every file.
 //!
-//! Every error is an [`ErrorKind::Input`](crate::ErrorKind::Input) that
-//! names the file, the line, the column (a header name, or a key path
-//! such as `owners.person.periods[1]`) and the value; an unreadable file
-//! is an [`ErrorKind::Io`](crate::ErrorKind::Io). In `settings.json` a
-//! JSON syntax error gives `serde_json`'s line, with its column number as
-//! the column. A repeated id is reported once the rest of the file has
-//! been read, so another kind of error later in the file is reported
-//! first.
+//! Bad input is an [`ErrorKind::Input`](crate::ErrorKind::Input) that
+//! names the file and the line, and, where there is one, the column (a
+//! header name, or a key path such as `owners.person.periods[1]`) and the
+//! offending value; an unreadable file is an
+//! [`ErrorKind::Io`](crate::ErrorKind::Io). A row with too few fields
+//! names the first column it lacks; one with too many shows the first
+//! extra field. In `settings.json` a JSON syntax error gives
+//! `serde_json`'s line, with its column number as the column, and
+//! amount classes that the engine rejects (say, two that overlap) name
+//! the class that makes them invalid, as `amount_classes[1]`. A repeated
+//! id is reported once the rest of the file has been read, so another
+//! kind of error later in the file is reported first.
+//!
+//! # Threads and memory
+//!
+//! [`Dataset::load`] reads the record files at the same time. A file
+//! without quotes, as this crate's tools write them, is read in blocks of
+//! a few megabytes and each block is parsed on every thread of the current
+//! rayon pool while the next one is read. A file with quotes, or with `\r`
+//! alone as a line end, is read whole into memory and parsed row by row
+//! with the `csv` crate. Both give the same records and the same errors.
+//!
+//! [`write_counter_values`] formats rows on the current rayon pool, a few
+//! megabytes at a time, while the calling thread writes the previous
+//! ones.
 //!
 //! # The output
 //!
