@@ -98,6 +98,17 @@ pub enum ErrorKind {
         /// The name as the caller wrote it.
         name: String,
     },
+    /// An IANA time zone name, given to a build without the `time-zones`
+    /// feature; fixed offsets such as `+02:00` still work.
+    TimeZonesDisabled {
+        /// The name as the caller wrote it.
+        name: String,
+    },
+    /// The operating system would not start a spawned task's thread.
+    TaskNotStarted {
+        /// The underlying error.
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -216,6 +227,14 @@ impl fmt::Display for Error {
             ErrorKind::UnknownTimeZone { name } => {
                 write!(f, "unknown time zone {name:?}")
             }
+            ErrorKind::TimeZonesDisabled { name } => write!(
+                f,
+                "time zone {name:?} needs the crate feature `time-zones`, \
+                 which is off"
+            ),
+            ErrorKind::TaskNotStarted { source } => {
+                write!(f, "the task thread could not be started: {source}")
+            }
         }
     }
 }
@@ -223,7 +242,8 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &*self.kind {
-            ErrorKind::Io { source, .. } => Some(source),
+            ErrorKind::Io { source, .. }
+            | ErrorKind::TaskNotStarted { source } => Some(source),
             _ => None,
         }
     }

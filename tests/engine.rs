@@ -697,7 +697,7 @@ proptest! {
         let keys: Vec<CounterKey> = table.iter().map(|r| r.key).collect();
         prop_assert!(keys.windows(2).all(|w| w[0] < w[1]));
         prop_assert_eq!(as_map(&table), expected);
-        for row in table.iter() {
+        for row in &table {
             prop_assert_eq!(table.get(&row.key), Some(row));
         }
     }
