@@ -270,7 +270,9 @@ const EDGE_AMOUNTS: &[f64] = &[
 struct World {
     rng: StdRng,
     edge_cases: bool,
+    /// `now` in whole seconds, rounded down, and its microseconds.
     now: i64,
+    now_micros: u32,
     /// The contact index of each person.
     person_contact: Vec<u32>,
     contacts: u32,
@@ -302,6 +304,7 @@ impl World {
             rng,
             edge_cases: options.edge_cases,
             now: options.now.timestamp(),
+            now_micros: options.now.timestamp_subsec_micros(),
             person_contact,
             contacts,
             projects,
@@ -391,7 +394,9 @@ impl World {
         } else {
             let days = LENGTHS[self.rng.random_range(0..LENGTHS.len())];
             let nudge = NUDGES[self.rng.random_range(0..NUDGES.len())];
-            Date::utc(self.now - days * DAY).plus_micros(nudge)
+            let now = Date::utc(self.now)
+                .plus_micros(i64::from(self.now_micros) + nudge);
+            Date { seconds: now.seconds - days * DAY, ..now }
         };
         if self.rng.random_range(0..3) == 0 {
             date.offset_minutes = OFFSETS[self.rng.random_range(0..7)];
