@@ -15,8 +15,9 @@ use rayon::prelude::*;
 
 use super::date::{push_date, push_u32};
 use crate::aggregate::NO_DATE;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::owner::OwnerKind;
+use crate::progress::StopToken;
 use crate::record::SourceKind;
 use crate::table::{CounterTable, Part, Row};
 
@@ -39,10 +40,13 @@ struct Task<'a> {
     rows: Range<usize>,
 }
 
-/// Writes `table` to `out`, header first, rows in table order.
+/// Writes `table` to `out`, header first, rows in table order. A stop
+/// of `stop` ends the writing between two batches with an error of kind
+/// [`io::ErrorKind::Interrupted`].
 pub(crate) fn write_table(
     table: &CounterTable,
     out: &mut dyn Write,
+    stop: Option<&StopToken>,
 ) -> io::Result<()> {
     out.write_all(HEADER.as_bytes())?;
     let mut tasks = Vec::new();
@@ -61,6 +65,9 @@ pub(crate) fn write_table(
     let mut pending: Vec<Vec<u8>> = Vec::new();
     let mut spare: Vec<Vec<u8>> = Vec::new();
     for batch in tasks.chunks(TASKS_PER_BATCH) {
+        if stop.is_some_and(StopToken::is_stopped) {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "stopped"));
+        }
         let mut buffers: Vec<Vec<u8>> = (0..batch.len())
             .map(|_| spare.pop().unwrap_or_default())
             .collect();
@@ -243,10 +250,17 @@ impl Drop for Temporary {
 pub(crate) fn write_file(
     table: &CounterTable,
     path: &Path,
+    stop: Option<&StopToken>,
 ) -> Result<(), Error> {
     let io_error = |e| Error::io(path, e);
     let (temporary, mut file) = Temporary::next_to(path).map_err(io_error)?;
-    write_table(table, &mut file).map_err(io_error)?;
+    write_table(table, &mut file, stop).map_err(|e| {
+        if stop.is_some_and(StopToken::is_stopped) {
+            Error::new(ErrorKind::Stopped)
+        } else {
+            io_error(e)
+        }
+    })?;
     // Closed before the rename, which some systems require.
     drop(file);
     temporary.rename_to(path).map_err(io_error)

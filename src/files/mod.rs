@@ -120,6 +120,7 @@ use std::path::{Path, PathBuf};
 
 pub use self::dataset::Dataset;
 use crate::error::Error;
+use crate::progress::StopToken;
 use crate::record::{Activity, Sale, Ticket};
 use crate::settings::Settings;
 use crate::table::CounterTable;
@@ -217,7 +218,28 @@ pub fn write_counter_values(
     table: &CounterTable,
     path: impl AsRef<Path>,
 ) -> Result<(), Error> {
-    countervalue::write_file(table, path.as_ref())
+    countervalue::write_file(table, path.as_ref(), None)
+}
+
+/// Writes `table` as a `countervalue.csv` file at `path`, as
+/// [`write_counter_values`] does, unless `stop` is stopped first.
+///
+/// The token is checked between batches of a few hundred thousand rows;
+/// once it is stopped, the temporary file is removed and `path` is left
+/// as it was. A program that stops on Ctrl-C passes the token its run
+/// used, so that no output is left behind whenever the user interrupts.
+///
+/// # Errors
+///
+/// As [`write_counter_values`], and
+/// [`ErrorKind::Stopped`](crate::ErrorKind::Stopped) when `stop` was
+/// stopped before the file was complete.
+pub fn write_counter_values_until(
+    table: &CounterTable,
+    path: impl AsRef<Path>,
+    stop: &StopToken,
+) -> Result<(), Error> {
+    countervalue::write_file(table, path.as_ref(), Some(stop))
 }
 
 /// Writes `table` in the `countervalue.csv` format to `out`.
@@ -233,6 +255,6 @@ pub fn write_counter_values_to(
     table: &CounterTable,
     mut out: impl Write,
 ) -> Result<(), Error> {
-    countervalue::write_table(table, &mut out)
+    countervalue::write_table(table, &mut out, None)
         .map_err(|e| Error::io(PathBuf::from("<writer>"), e))
 }
