@@ -35,12 +35,13 @@ const USAGE: &str = "usage: generate OUT_DIR [--activities N] [--seed S] \
 
 const DAY: i64 = 86_400;
 
-struct Options {
-    out_dir: PathBuf,
-    activities: u32,
-    seed: u64,
-    edge_cases: bool,
-    now: DateTime<Utc>,
+// The benchmarks include this file as a module and call `generate`.
+pub(crate) struct Options {
+    pub(crate) out_dir: PathBuf,
+    pub(crate) activities: u32,
+    pub(crate) seed: u64,
+    pub(crate) edge_cases: bool,
+    pub(crate) now: DateTime<Utc>,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -114,7 +115,7 @@ fn main() -> ExitCode {
 
 type BoxError = Box<dyn std::error::Error>;
 
-fn generate(options: &Options) -> Result<String, BoxError> {
+pub(crate) fn generate(options: &Options) -> Result<String, BoxError> {
     let dir = &options.out_dir;
     fs::create_dir_all(dir)?;
     fs::write(dir.join("settings.json"), settings_json(options))?;
