@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use super::date::{push_date, push_u32};
+use super::date::push_date;
 use crate::aggregate::NO_DATE;
 use crate::error::{Error, ErrorKind};
 use crate::owner::OwnerKind;
@@ -111,15 +111,17 @@ fn kind_index(kind: OwnerKind) -> usize {
     }
 }
 
+/// Formats the rows of `task` into `out`.
 fn format_task(out: &mut Vec<u8>, task: &Task<'_>, periods: &[[bool; 3]; 3]) {
     let part = task.part;
     let kind = part.kind;
     let periods = periods[kind_index(kind)];
     out.reserve(task.rows.len() * 96);
+    let mut dates = DateCache::default();
 
     // The owner columns repeat across an owner's rows; format them once.
     let mut owner = part.owners.partition_point(|s| s.end <= task.rows.start);
-    let mut prefix = Vec::with_capacity(40);
+    let mut prefix = Line::new();
     let mut prefix_owner = None;
     for index in task.rows.clone() {
         while part.owners[owner].end <= index {
@@ -127,26 +129,106 @@ fn format_task(out: &mut Vec<u8>, task: &Task<'_>, periods: &[[bool; 3]; 3]) {
         }
         let id = part.owners[owner].id;
         if prefix_owner != Some(id) {
-            prefix.clear();
+            prefix.len = 0;
             for column in
                 [OwnerKind::Contact, OwnerKind::Person, OwnerKind::Project]
             {
-                if column == kind {
-                    push_u32(&mut prefix, id);
-                } else {
-                    prefix.push(b'0');
-                }
-                prefix.push(b',');
+                prefix.number(if column == kind { id } else { 0 });
+                prefix.byte(b',');
             }
             prefix_owner = Some(id);
         }
-        out.extend_from_slice(&prefix);
-        format_row(out, &part.rows[index], periods);
+        let mut line = Line::new();
+        line.bytes(prefix.text());
+        format_row(&mut line, &part.rows[index], periods, &mut dates);
+        out.extend_from_slice(line.text());
+    }
+}
+
+/// The longest line: ten ids and eight counts of up to ten digits, three
+/// dates of up to 27 bytes, twenty commas and the line end.
+const LINE_MAX: usize = 18 * 10 + 3 * 27 + 21;
+
+/// One line being formatted, on the stack.
+struct Line {
+    bytes: [u8; LINE_MAX],
+    len: usize,
+}
+
+impl Line {
+    fn new() -> Line {
+        Line { bytes: [0; LINE_MAX], len: 0 }
+    }
+
+    fn text(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    #[inline]
+    fn byte(&mut self, byte: u8) {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+    }
+
+    #[inline]
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.bytes[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    #[inline]
+    fn number(&mut self, value: u32) {
+        if value < 10 {
+            self.byte(b'0' + value as u8);
+            return;
+        }
+        let mut digits = [0u8; 10];
+        let mut start = digits.len();
+        let mut rest = value;
+        while rest > 0 {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        self.bytes(&digits[start..]);
+    }
+}
+
+/// The last few dates formatted, with their text. A row's three dates
+/// repeat one another, and an owner's rows share dates, so most dates
+/// are found here.
+#[derive(Default)]
+struct DateCache {
+    entries: [(i64, [u8; 32], usize); 4],
+    next: usize,
+}
+
+impl DateCache {
+    fn text(&mut self, micros: i64) -> &[u8] {
+        let found = self.entries.iter().position(|e| e.0 == micros && e.2 > 0);
+        let at = found.unwrap_or_else(|| {
+            let at = self.next;
+            self.next = (self.next + 1) % self.entries.len();
+            let mut text = Vec::with_capacity(32);
+            push_date(&mut text, micros);
+            let entry = &mut self.entries[at];
+            entry.0 = micros;
+            entry.1[..text.len()].copy_from_slice(&text);
+            entry.2 = text.len();
+            at
+        });
+        let (_, text, len) = &self.entries[at];
+        &text[..*len]
     }
 }
 
 /// Appends one row after its owner columns, with its line end.
-fn format_row(out: &mut Vec<u8>, row: &Row, periods: [bool; 3]) {
+fn format_row(
+    line: &mut Line,
+    row: &Row,
+    periods: [bool; 3],
+    dates: &mut DateCache,
+) {
     let (first, second, last) = row.dims.parts();
     let dims = match row.dims.source() {
         SourceKind::Activity => [first, second, last, 0, 0, 0, 0],
@@ -154,44 +236,40 @@ fn format_row(out: &mut Vec<u8>, row: &Row, periods: [bool; 3]) {
         SourceKind::Ticket => [0, 0, 0, 0, 0, first, last],
     };
     for value in dims {
-        if value == 0 {
-            out.push(b'0');
-        } else {
-            push_u32(out, value);
-        }
-        out.push(b',');
+        line.number(value);
+        line.byte(b',');
     }
 
     let a = &row.aggregate;
-    let count = |out: &mut Vec<u8>, k: usize, value: u32| {
+    let count = |line: &mut Line, k: usize, value: u32| {
         if periods[k] {
-            push_u32(out, value);
+            line.number(value);
         }
-        out.push(b',');
+        line.byte(b',');
     };
-    let date = |out: &mut Vec<u8>, micros: i64| {
+    let mut date = |line: &mut Line, micros: i64| {
         if micros != NO_DATE {
-            push_date(out, micros);
+            line.bytes(dates.text(micros));
         }
-        out.push(b',');
+        line.byte(b',');
     };
-    push_u32(out, a.total);
-    out.push(b',');
-    count(out, 0, a.in_period[0]);
-    push_u32(out, a.not_completed);
-    out.push(b',');
-    count(out, 0, a.not_completed_in_period[0]);
-    date(out, a.last_registered);
-    date(out, a.last_completed);
-    date(out, a.last_do_by);
-    count(out, 1, a.in_period[1]);
-    count(out, 1, a.not_completed_in_period[1]);
-    count(out, 2, a.in_period[2]);
+    line.number(a.total);
+    line.byte(b',');
+    count(line, 0, a.in_period[0]);
+    line.number(a.not_completed);
+    line.byte(b',');
+    count(line, 0, a.not_completed_in_period[0]);
+    date(line, a.last_registered);
+    date(line, a.last_completed);
+    date(line, a.last_do_by);
+    count(line, 1, a.in_period[1]);
+    count(line, 1, a.not_completed_in_period[1]);
+    count(line, 2, a.in_period[2]);
     // The last column ends the line instead of taking a comma.
     if periods[2] {
-        push_u32(out, a.not_completed_in_period[2]);
+        line.number(a.not_completed_in_period[2]);
     }
-    out.push(b'\n');
+    line.byte(b'\n');
 }
 
 /// Makes temporary names unique within the process.
