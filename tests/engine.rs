@@ -466,7 +466,11 @@ fn panicking_callback_fails_the_run() {
         .run(&Records::new().activities(&acts))
         .unwrap_err();
     assert!(
-        matches!(err.kind(), ErrorKind::CallbackPanicked { message } if message == "callback bug"),
+        matches!(
+            err.kind(),
+            ErrorKind::CallbackPanicked { message }
+                if message == "callback bug"
+        ),
         "{err}"
     );
 }
@@ -515,13 +519,18 @@ fn date() -> impl Strategy<Value = Option<DateTime<Utc>>> {
         Just(365),
     ]
     .prop_map(|d| now() - Duration::days(d));
+    let day = 86_400_i64;
+    let edge_30 = now() - Duration::days(30);
+    let seconds = Duration::seconds;
+    let seconds_ago = move |s| now() - seconds(s);
+    let nanos_ago = |n| now() - Duration::nanoseconds(n);
     prop_oneof![
         1 => Just(None),
         2 => edge.prop_map(Some),
         1 => Just(Some(now() + Duration::seconds(1))),
-        1 => (-1i64..2).prop_map(|s| Some(now() - Duration::days(30) + Duration::seconds(s))),
-        4 => (-400 * 86_400i64..5 * 86_400).prop_map(|s| Some(now() - Duration::seconds(s))),
-        1 => (0i64..10_000_000_000).prop_map(|n| Some(now() - Duration::nanoseconds(n * 97))),
+        1 => (-1i64..2).prop_map(move |s| Some(edge_30 + seconds(s))),
+        4 => (-400 * day..5 * day).prop_map(move |s| Some(seconds_ago(s))),
+        1 => (0i64..10_000_000_000).prop_map(move |n| Some(nanos_ago(n * 97))),
     ]
 }
 
@@ -666,6 +675,31 @@ fn as_map(table: &CounterTable) -> reference::Rows {
     table.iter().map(|r| (r.key, r.values)).collect()
 }
 
+/// The records split at the same fractions in each kind.
+fn partitioned<'a>(
+    activities: &'a [Activity],
+    sales: &'a [Sale],
+    tickets: &'a [Ticket],
+    cuts: &[f64],
+) -> Records<'a> {
+    let mut records = Records::new();
+    for part in split(activities, cuts) {
+        records = records.activities(part);
+    }
+    for part in split(sales, cuts) {
+        records = records.sales(part);
+    }
+    for part in split(tickets, cuts) {
+        records = records.tickets(part);
+    }
+    records
+}
+
+/// The first `fraction` of `records`, and the rest.
+fn halves<T>(records: &[T], fraction: f64) -> (&[T], &[T]) {
+    records.split_at((fraction * records.len() as f64) as usize)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -678,17 +712,9 @@ proptest! {
         cuts in prop::collection::vec(0.0..1.0f64, 0..4),
         threads in 0usize..4,
     ) {
-        let expected = reference::count(&settings, &activities, &sales, &tickets);
-        let mut records = Records::new();
-        for part in split(&activities, &cuts) {
-            records = records.activities(part);
-        }
-        for part in split(&sales, &cuts) {
-            records = records.sales(part);
-        }
-        for part in split(&tickets, &cuts) {
-            records = records.tickets(part);
-        }
+        let expected =
+            reference::count(&settings, &activities, &sales, &tickets);
+        let records = partitioned(&activities, &sales, &tickets, &cuts);
         let table = Regenerator::new(&settings)
             .thread_pool(&pools()[threads])
             .run(&records)
@@ -710,21 +736,26 @@ proptest! {
         tickets in tickets(),
         cut in 0.0..1.0f64,
     ) {
-        let whole = regenerate(
-            &settings,
-            &Records::new().activities(&activities).sales(&sales).tickets(&tickets),
-        )
-        .unwrap();
-        let (a1, a2) = activities.split_at((cut * activities.len() as f64) as usize);
-        let (s1, s2) = sales.split_at((cut * sales.len() as f64) as usize);
-        let (t1, t2) = tickets.split_at((cut * tickets.len() as f64) as usize);
-        let first = regenerate(&settings, &Records::new().activities(a1).sales(s1).tickets(t1)).unwrap();
-        let second = regenerate(&settings, &Records::new().activities(a2).sales(s2).tickets(t2)).unwrap();
+        let all = Records::new()
+            .activities(&activities)
+            .sales(&sales)
+            .tickets(&tickets);
+        let whole = regenerate(&settings, &all).unwrap();
+        let (a1, a2) = halves(&activities, cut);
+        let (s1, s2) = halves(&sales, cut);
+        let (t1, t2) = halves(&tickets, cut);
+        let first = Records::new().activities(a1).sales(s1).tickets(t1);
+        let second = Records::new().activities(a2).sales(s2).tickets(t2);
+        let first = regenerate(&settings, &first).unwrap();
+        let second = regenerate(&settings, &second).unwrap();
         let merged = first.merge(&second).unwrap();
         prop_assert!(merged.iter().eq(whole.iter()));
         prop_assert_eq!(merged.statistics(), whole.statistics());
         for kind in OwnerKind::ALL {
-            prop_assert_eq!(merged.rows_per_owner_kind(kind), whole.rows_per_owner_kind(kind));
+            prop_assert_eq!(
+                merged.rows_per_owner_kind(kind),
+                whole.rows_per_owner_kind(kind)
+            );
         }
     }
 }
