@@ -29,12 +29,19 @@ pub(crate) struct Aggregate {
     pub(crate) not_completed: u32,
     pub(crate) in_period: [u32; 3],
     pub(crate) not_completed_in_period: [u32; 3],
-    pub(crate) last_registered: Micros,
     pub(crate) last_completed: Micros,
     pub(crate) last_do_by: Micros,
 }
 
 impl Aggregate {
+    /// The latest date of all the row's records. Every dated record is
+    /// either completed or not, so this is the later of the two "last"
+    /// dates the row keeps, and needs no room of its own.
+    #[inline]
+    pub(crate) fn last_registered(&self) -> Micros {
+        self.last_completed.max(self.last_do_by)
+    }
+
     /// Adds the records of `other`, a disjoint set, to this row.
     ///
     /// # Errors
@@ -59,8 +66,6 @@ impl Aggregate {
                 NOT_COMPLETED_IN_PERIOD[k],
             )?;
         }
-        merged.last_registered =
-            self.last_registered.max(other.last_registered);
         merged.last_completed = self.last_completed.max(other.last_completed);
         merged.last_do_by = self.last_do_by.max(other.last_do_by);
         *self = merged;
@@ -86,7 +91,6 @@ pub(crate) struct Tally {
     not_completed: u64,
     in_period: [u64; 3],
     not_completed_in_period: [u64; 3],
-    last_registered: Micros,
     last_completed: Micros,
     last_do_by: Micros,
 }
@@ -98,7 +102,6 @@ impl Tally {
             not_completed: 0,
             in_period: [0; 3],
             not_completed_in_period: [0; 3],
-            last_registered: NO_DATE,
             last_completed: NO_DATE,
             last_do_by: NO_DATE,
         }
@@ -117,7 +120,6 @@ impl Tally {
             self.in_period[k] += inside;
             self.not_completed_in_period[k] += inside & open;
         }
-        self.last_registered = self.last_registered.max(date);
         if completed == 1 {
             self.last_completed = self.last_completed.max(date);
         } else {
@@ -131,6 +133,7 @@ impl Tally {
     ///
     /// Returns the name of the first column whose count does not fit in
     /// `u32`, for `owner`.
+    #[inline]
     pub(crate) fn finish(
         self,
         owner: Owner,
@@ -151,7 +154,6 @@ impl Tally {
             not_completed: fit(self.not_completed, "not_completed")?,
             in_period,
             not_completed_in_period,
-            last_registered: self.last_registered,
             last_completed: self.last_completed,
             last_do_by: self.last_do_by,
         })
@@ -179,7 +181,7 @@ mod tests {
         assert_eq!(row.not_completed, 2);
         assert_eq!(row.in_period, [1, 2, 0]);
         assert_eq!(row.not_completed_in_period, [0, 1, 0]);
-        assert_eq!(row.last_registered, 70);
+        assert_eq!(row.last_registered(), 70);
         assert_eq!(row.last_completed, 50);
         assert_eq!(row.last_do_by, 70);
     }
@@ -189,7 +191,7 @@ mod tests {
         let mut tally = Tally::new();
         tally.add(COMPLETED, NO_DATE);
         let row = tally.finish(OWNER).unwrap();
-        assert_eq!(row.last_registered, NO_DATE);
+        assert_eq!(row.last_registered(), NO_DATE);
         assert_eq!(row.last_completed, NO_DATE);
         assert_eq!(row.last_do_by, NO_DATE);
     }

@@ -20,6 +20,22 @@ fn choices(value: u32, all: u32) -> ([u32; 2], usize) {
     }
 }
 
+/// How many rows the record with specific dimensions `dims` feeds: 1, 2,
+/// 4 or 8.
+pub(crate) fn fan_out_len(dims: Dims) -> usize {
+    let (first, second, last) = dims.parts();
+    let all_first = match dims.source() {
+        SourceKind::Activity => RecordType::ALL_CODE,
+        SourceKind::Sale => SaleStatus::ALL_CODE,
+        SourceKind::Ticket => TicketStatus::ALL_CODE,
+    };
+    let second = match dims.source() {
+        SourceKind::Activity => choices(second, Direction::ALL_CODE).1,
+        _ => 1,
+    };
+    choices(first, all_first).1 * second * choices(last, 0).1
+}
+
 /// Calls `feed` with every row the record with specific dimensions `dims`
 /// feeds. The rows come in no particular order.
 pub(crate) fn fan_out(dims: Dims, mut feed: impl FnMut(Dims)) {
@@ -65,6 +81,7 @@ mod tests {
         let mut out = Vec::new();
         fan_out(dims, |d| out.push(d.parts()));
         out.sort_unstable();
+        assert_eq!(out.len(), fan_out_len(dims), "{dims:?}");
         out
     }
 

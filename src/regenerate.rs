@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::aggregate::{COMPLETED, Micros, NO_DATE, PERIOD_SHIFT, Tally};
 use crate::error::{Error, ErrorKind};
-use crate::fanout::fan_out;
+use crate::fanout::{fan_out, fan_out_len};
 use crate::key::{Dims, FLAG_BITS};
 use crate::owner::{Owner, OwnerKind};
 use crate::period::{PeriodWindows, nanos};
@@ -553,13 +553,22 @@ fn count_owners(
     reporter: &Reporter<'_>,
 ) -> Result<Part, Error> {
     let mut part = Part::new(kind);
+    let flag_mask = (1 << FLAG_BITS) - 1;
+    // Reserving the most rows the entries can feed spares the copies of
+    // a growing vector; the pages never written are never touched, and
+    // the slack is given back below.
+    let most_rows =
+        entries.iter().map(|e| fan_out_len(Dims(e.item & !flag_mask))).sum();
+    part.rows.reserve_exact(most_rows);
+    part.owners
+        .reserve_exact(entries.chunk_by(|a, b| a.owner == b.owner).count());
     let mut fanned: Vec<(u64, Micros)> = Vec::new();
     for owner_entries in entries.chunk_by(|a, b| a.owner == b.owner) {
         reporter.check()?;
         let id = owner_entries[0].owner;
         fanned.clear();
         for e in owner_entries {
-            let flags = e.item & ((1 << FLAG_BITS) - 1);
+            let flags = e.item & flag_mask;
             fan_out(Dims(e.item - flags), |d| {
                 fanned.push((d.0 | flags, e.date));
             });
@@ -582,7 +591,7 @@ fn count_owners(
         }
         part.owners.push(OwnerSpan { id, end: part.rows.len() });
     }
-    // The table keeps these for its lifetime; give back the growth slack.
+    // The table keeps these for its lifetime.
     part.rows.shrink_to_fit();
     part.owners.shrink_to_fit();
     Ok(part)

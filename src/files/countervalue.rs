@@ -259,7 +259,7 @@ fn format_row(
     line.number(a.not_completed);
     line.byte(b',');
     count(line, 0, a.not_completed_in_period[0]);
-    date(line, a.last_registered);
+    date(line, a.last_registered());
     date(line, a.last_completed);
     date(line, a.last_do_by);
     count(line, 1, a.in_period[1]);
