@@ -119,9 +119,11 @@ fn format_task(out: &mut Vec<u8>, task: &Task<'_>, periods: &[[bool; 3]; 3]) {
     out.reserve(task.rows.len() * 96);
     let mut dates = DateCache::default();
 
-    // The owner columns repeat across an owner's rows; format them once.
+    // The owner columns repeat across an owner's rows; they are formatted
+    // once per owner and kept at the start of the line.
     let mut owner = part.owners.partition_point(|s| s.end <= task.rows.start);
-    let mut prefix = Line::new();
+    let mut line = Line::new();
+    let mut prefix = 0;
     let mut prefix_owner = None;
     for index in task.rows.clone() {
         while part.owners[owner].end <= index {
@@ -129,17 +131,17 @@ fn format_task(out: &mut Vec<u8>, task: &Task<'_>, periods: &[[bool; 3]; 3]) {
         }
         let id = part.owners[owner].id;
         if prefix_owner != Some(id) {
-            prefix.len = 0;
+            line.len = 0;
             for column in
                 [OwnerKind::Contact, OwnerKind::Person, OwnerKind::Project]
             {
-                prefix.number(if column == kind { id } else { 0 });
-                prefix.byte(b',');
+                line.number(if column == kind { id } else { 0 });
+                line.byte(b',');
             }
+            prefix = line.len;
             prefix_owner = Some(id);
         }
-        let mut line = Line::new();
-        line.bytes(prefix.text());
+        line.len = prefix;
         format_row(&mut line, &part.rows[index], periods, &mut dates);
         out.extend_from_slice(line.text());
     }
