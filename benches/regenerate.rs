@@ -11,7 +11,8 @@ use std::path::Path;
 
 use chrono::{TimeZone, Utc};
 use criterion::{
-    BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+    BatchSize, BenchmarkId, Criterion, Throughput, criterion_group,
+    criterion_main,
 };
 use saint_counters::files::{Dataset, write_counter_values};
 use saint_counters::{CounterTable, OwnerKind, Regenerator};
@@ -126,9 +127,15 @@ fn benches(c: &mut Criterion) {
         group.sample_size(10).throughput(Throughput::Elements(table.len()));
         let out = dir.path().join("countervalue.csv");
         group.bench_function(name, |b| {
-            b.iter(|| {
-                write_counter_values(&table, &out).expect("it writes");
-            });
+            // Replacing an existing file would also time the freeing of
+            // its pages; each write goes to a fresh path instead.
+            b.iter_batched(
+                || {
+                    let _ = std::fs::remove_file(&out);
+                },
+                |()| write_counter_values(&table, &out).expect("it writes"),
+                BatchSize::PerIteration,
+            );
         });
         let text = std::fs::read_to_string(&out).expect("the output");
         let lines = text.lines().count() as u64;
