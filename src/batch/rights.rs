@@ -227,48 +227,6 @@ impl TableRightMask {
     }
 }
 
-impl BitOr for TableRightMask {
-    type Output = TableRightMask;
-
-    fn bitor(self, other: TableRightMask) -> TableRightMask {
-        TableRightMask(self.0 | other.0)
-    }
-}
-
-impl BitAnd for TableRightMask {
-    type Output = TableRightMask;
-
-    fn bitand(self, other: TableRightMask) -> TableRightMask {
-        TableRightMask(self.0 & other.0)
-    }
-}
-
-impl fmt::Display for TableRightMask {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        TABLE_NAMES.write(u32::from(self.0), f)
-    }
-}
-
-impl fmt::Debug for TableRightMask {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TableRightMask({self})")
-    }
-}
-
-impl Serialize for TableRightMask {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for TableRightMask {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let bits = d.deserialize_any(MaskVisitor(&TABLE_NAMES))?;
-        // Every known bit fits in a byte; the visitor rejects the rest.
-        Ok(TableRightMask(bits as u8))
-    }
-}
-
 /// What a user may do with one field (SuperOffice's `EFieldRight`), a
 /// set of flags.
 ///
@@ -323,47 +281,61 @@ impl FieldRightMask {
     }
 }
 
-impl BitOr for FieldRightMask {
-    type Output = FieldRightMask;
+/// The operators, formatting and serde of a right mask: flag names joined
+/// by ", " on output; names, shorthands or a number on input.
+macro_rules! mask_traits {
+    ($mask:ident, $bits:ty, $names:expr) => {
+        impl BitOr for $mask {
+            type Output = $mask;
 
-    fn bitor(self, other: FieldRightMask) -> FieldRightMask {
-        FieldRightMask(self.0 | other.0)
-    }
+            fn bitor(self, other: $mask) -> $mask {
+                $mask(self.0 | other.0)
+            }
+        }
+
+        impl BitAnd for $mask {
+            type Output = $mask;
+
+            fn bitand(self, other: $mask) -> $mask {
+                $mask(self.0 & other.0)
+            }
+        }
+
+        impl fmt::Display for $mask {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                $names.write(u32::from(self.0), f)
+            }
+        }
+
+        impl fmt::Debug for $mask {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({self})", stringify!($mask))
+            }
+        }
+
+        impl Serialize for $mask {
+            fn serialize<S: Serializer>(
+                &self,
+                s: S,
+            ) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $mask {
+            fn deserialize<D: Deserializer<'de>>(
+                d: D,
+            ) -> Result<Self, D::Error> {
+                let bits = d.deserialize_any(MaskVisitor(&$names))?;
+                // The visitor rejects every bit the mask has no name for.
+                Ok($mask(bits as $bits))
+            }
+        }
+    };
 }
 
-impl BitAnd for FieldRightMask {
-    type Output = FieldRightMask;
-
-    fn bitand(self, other: FieldRightMask) -> FieldRightMask {
-        FieldRightMask(self.0 & other.0)
-    }
-}
-
-impl fmt::Display for FieldRightMask {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        FIELD_NAMES.write(u32::from(self.0), f)
-    }
-}
-
-impl fmt::Debug for FieldRightMask {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "FieldRightMask({self})")
-    }
-}
-
-impl Serialize for FieldRightMask {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for FieldRightMask {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let bits = d.deserialize_any(MaskVisitor(&FIELD_NAMES))?;
-        // The visitor rejects every bit above 256.
-        Ok(FieldRightMask(bits as u16))
-    }
-}
+mask_traits!(TableRightMask, u8, TABLE_NAMES);
+mask_traits!(FieldRightMask, u16, FIELD_NAMES);
 
 /// A carrier's right on its table: a mask and why (SuperOffice's
 /// `TableRight`).
