@@ -757,7 +757,7 @@ fn format_date(date: Date, out: &mut Vec<u8>) {
         out.push(b'.');
         let mut micros = date.micros;
         let mut width = 6;
-        while micros % 10 == 0 {
+        while micros.is_multiple_of(10) {
             micros /= 10;
             width -= 1;
         }
