@@ -75,9 +75,15 @@
 //! - records without a date count in the totals only;
 //! - rows no record feeds are not produced.
 //!
-//! Dates keep their full precision for the period rule. The "last" dates
-//! of a row keep microseconds, the precision of SuperOffice's output
-//! format; a finer fraction is truncated.
+//! Where the rules leave room for reading, the crate reads them so:
+//!
+//! - dates keep their full precision for the period rule; the "last" dates
+//!   of a row keep microseconds, the precision of the output format, and a
+//!   finer fraction is truncated;
+//! - a future date is in no period, but is still a date of the record, so
+//!   it can be a row's `last_registered`, `last_completed` or `last_do_by`;
+//! - a record whose only owner ids belong to disabled owner kinds has no
+//!   usable owner: it is skipped, and counted as such in the statistics.
 
 // Every public item is documented; the lints table in Cargo.toml denies
 // `missing_docs` and forbids `unsafe_code`.
