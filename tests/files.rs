@@ -13,11 +13,12 @@ use proptest::prelude::*;
 use saint_counters::files::{
     COUNTER_VALUE_FILE, Dataset, read_activities, read_sales, read_settings,
     read_tickets, write_counter_values, write_counter_values_to,
+    write_counter_values_until,
 };
 use saint_counters::{
     Activity, AmountClass, AppointmentStatus, CounterTable, Direction, Error,
     ErrorKind, OwnerKind, OwnerSettings, RecordType, Records, Sale,
-    SaleStatus, Settings, Ticket, TicketStatus, regenerate,
+    SaleStatus, Settings, StopToken, Ticket, TicketStatus, regenerate,
 };
 
 const HEADER: &str = "contact_id,person_id,project_id,record_type,\
@@ -759,6 +760,26 @@ fn a_failed_write_leaves_no_file_behind() {
     let error = write_counter_values(&table, &nowhere).unwrap_err();
     assert!(matches!(error.kind(), ErrorKind::Io { .. }), "{error}");
     assert!(!out.path().join("missing").exists());
+}
+
+#[test]
+fn a_stopped_write_leaves_no_file_behind() {
+    let dir = small_dataset();
+    let table = count(dir.path());
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join(COUNTER_VALUE_FILE);
+
+    let stop = StopToken::new();
+    stop.stop();
+    let error = write_counter_values_until(&table, &path, &stop).unwrap_err();
+    assert!(error.is_stopped(), "{error}");
+    assert!(std::fs::read_dir(out.path()).unwrap().next().is_none());
+
+    // Not stopped, the same call writes the file.
+    write_counter_values_until(&table, &path, &StopToken::new()).unwrap();
+    let mut whole = Vec::new();
+    write_counter_values_to(&table, &mut whole).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), whole);
 }
 
 /// A writer that fails once `room` bytes are used up.
