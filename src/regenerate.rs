@@ -14,6 +14,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::aggregate::{COMPLETED, Micros, NO_DATE, PERIOD_SHIFT, Tally};
+use crate::codes::TicketStatus;
 use crate::error::{Error, ErrorKind};
 use crate::fanout::{fan_out, fan_out_len};
 use crate::key::{Dims, FLAG_BITS};
@@ -343,21 +344,18 @@ fn check(
             s.skipped_no_owner += 1;
         }
     });
-    let sales = tally(&records.sales, reporter, |a, s| {
-        if usable([a.project_id, a.person_id, a.contact_id]) {
+    let sales = tally(&records.sales, reporter, |sale, s| {
+        if usable([sale.project_id, sale.person_id, sale.contact_id]) {
             s.counted += 1;
         } else {
             s.skipped_no_owner += 1;
         }
     });
-    let tickets = tally(&records.tickets, reporter, |t, s| {
-        use crate::codes::TicketStatus;
-        match t.status {
-            TicketStatus::Deleted => s.skipped_deleted += 1,
-            TicketStatus::Merged => s.skipped_merged += 1,
-            _ if usable([0, t.person_id, t.contact_id]) => s.counted += 1,
-            _ => s.skipped_no_owner += 1,
-        }
+    let tickets = tally(&records.tickets, reporter, |t, s| match t.status {
+        TicketStatus::Deleted => s.skipped_deleted += 1,
+        TicketStatus::Merged => s.skipped_merged += 1,
+        _ if usable([0, t.person_id, t.contact_id]) => s.counted += 1,
+        _ => s.skipped_no_owner += 1,
     });
     Ok(RunStatistics { activities, sales, tickets })
 }
