@@ -723,6 +723,9 @@ proptest! {
         let keys: Vec<CounterKey> = table.iter().map(|r| r.key).collect();
         prop_assert!(keys.windows(2).all(|w| w[0] < w[1]));
         prop_assert_eq!(as_map(&table), expected);
+        let statistics =
+            reference::statistics(&settings, &activities, &sales, &tickets);
+        prop_assert_eq!(table.statistics(), &statistics);
         for row in &table {
             prop_assert_eq!(table.get(&row.key), Some(row));
         }

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use saint_counters::{
-    Activity, AppointmentStatus, CounterKey, CounterValues, OwnerKind, Sale,
-    Settings, Ticket, TicketStatus,
+    Activity, AppointmentStatus, CounterKey, CounterValues, OwnerKind,
+    RunStatistics, Sale, Settings, Ticket, TicketStatus,
 };
 
 /// The rows of a dataset, by key.
@@ -170,4 +170,54 @@ fn values(
         extra3_count: in_k(2, false),
         extra4_count: in_k(2, true),
     }
+}
+
+/// What a run should report about its records, the plain way.
+pub fn statistics(
+    settings: &Settings,
+    activities: &[Activity],
+    sales: &[Sale],
+    tickets: &[Ticket],
+) -> RunStatistics {
+    let enabled = |kind| settings.owner(kind).enabled;
+    let has_owner = |contact: u32, person: u32, project: u32| {
+        (contact > 0 && enabled(OwnerKind::Contact))
+            || (person > 0 && enabled(OwnerKind::Person))
+            || (project > 0 && enabled(OwnerKind::Project))
+    };
+    let mut stats = RunStatistics::default();
+    for a in activities {
+        let s = &mut stats.activities;
+        s.read += 1;
+        if a.mother_id != 0 && a.mother_id != a.id {
+            s.skipped_invitation_child += 1;
+        } else if has_owner(a.contact_id, a.person_id, a.project_id) {
+            s.counted += 1;
+        } else {
+            s.skipped_no_owner += 1;
+        }
+    }
+    for sale in sales {
+        let s = &mut stats.sales;
+        s.read += 1;
+        if has_owner(sale.contact_id, sale.person_id, sale.project_id) {
+            s.counted += 1;
+        } else {
+            s.skipped_no_owner += 1;
+        }
+    }
+    for t in tickets {
+        let s = &mut stats.tickets;
+        s.read += 1;
+        if t.status == TicketStatus::Deleted {
+            s.skipped_deleted += 1;
+        } else if t.status == TicketStatus::Merged {
+            s.skipped_merged += 1;
+        } else if has_owner(t.contact_id, t.person_id, 0) {
+            s.counted += 1;
+        } else {
+            s.skipped_no_owner += 1;
+        }
+    }
+    stats
 }
