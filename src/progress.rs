@@ -131,7 +131,8 @@ impl<'a> Reporter<'a> {
     pub(crate) fn advance(&self, stage: Stage, units: u64) {
         let done = self.done.fetch_add(units, Ordering::Relaxed) + units;
         // 0 to 99 while working; 100 belongs to `finish`.
-        let percent = (done.min(self.total) * 99 / self.total) as u8;
+        let done = u128::from(done.min(self.total));
+        let percent = (done * 99 / u128::from(self.total)) as u8;
         if let Ok(mut last) = self.last.try_lock() {
             self.report(&mut last, Progress { stage, percent });
         }

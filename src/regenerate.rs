@@ -526,7 +526,9 @@ fn count(
     let stage = Stage::Counting(kind);
     let total: usize = buckets.iter().flatten().map(Vec::len).sum();
     // Progress counts each entry as its share of the kind's record walk.
-    let scale = |n: usize| n as u64 * records / total.max(1) as u64;
+    let scale = |n: usize| {
+        (n as u128 * u128::from(records) / total.max(1) as u128) as u64
+    };
 
     buckets
         .into_par_iter()
