@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use super::date::push_date;
+use super::date::{decimal, push_date};
 use crate::aggregate::NO_DATE;
 use crate::error::{Error, ErrorKind};
 use crate::owner::OwnerKind;
@@ -180,19 +180,12 @@ impl Line {
 
     #[inline]
     fn number(&mut self, value: u32) {
+        // Most counts and codes are one digit.
         if value < 10 {
             self.byte(b'0' + value as u8);
-            return;
+        } else {
+            self.bytes(decimal(value, &mut [0; 10]));
         }
-        let mut digits = [0u8; 10];
-        let mut start = digits.len();
-        let mut rest = value;
-        while rest > 0 {
-            start -= 1;
-            digits[start] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-        self.bytes(&digits[start..]);
     }
 }
 
@@ -203,6 +196,7 @@ impl Line {
 struct DateCache {
     entries: [(i64, [u8; 32], usize); 4],
     next: usize,
+    scratch: Vec<u8>,
 }
 
 impl DateCache {
@@ -211,11 +205,12 @@ impl DateCache {
         let at = found.unwrap_or_else(|| {
             let at = self.next;
             self.next = (self.next + 1) % self.entries.len();
-            let mut text = Vec::with_capacity(32);
-            push_date(&mut text, micros);
+            let text = &mut self.scratch;
+            text.clear();
+            push_date(text, micros);
             let entry = &mut self.entries[at];
             entry.0 = micros;
-            entry.1[..text.len()].copy_from_slice(&text);
+            entry.1[..text.len()].copy_from_slice(text);
             entry.2 = text.len();
             at
         });

@@ -231,11 +231,12 @@ fn push_pair(out: &mut Vec<u8>, value: u8) {
 
 /// Appends `value` in decimal.
 pub(crate) fn push_u32(out: &mut Vec<u8>, value: u32) {
-    if value < 10 {
-        out.push(b'0' + value as u8);
-        return;
-    }
-    let mut digits = [0u8; 10];
+    out.extend_from_slice(decimal(value, &mut [0; 10]));
+}
+
+/// Writes `value` in decimal at the end of `digits`, two digits at a
+/// time, and returns the part written.
+pub(crate) fn decimal(value: u32, digits: &mut [u8; 10]) -> &[u8] {
     let mut start = digits.len();
     let mut rest = value;
     while rest >= 100 {
@@ -252,7 +253,7 @@ pub(crate) fn push_u32(out: &mut Vec<u8>, value: u32) {
         start -= 1;
         digits[start] = b'0' + rest as u8;
     }
-    out.extend_from_slice(&digits[start..]);
+    &digits[start..]
 }
 
 /// Appends the instant `micros` (microseconds since the Unix epoch) as
