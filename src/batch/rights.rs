@@ -215,16 +215,6 @@ impl TableRightMask {
     pub const fn from_bits(bits: u8) -> TableRightMask {
         TableRightMask(bits)
     }
-
-    /// The mask's bits.
-    pub const fn bits(self) -> u8 {
-        self.0
-    }
-
-    /// Whether every flag of `other` is set in `self`.
-    pub const fn contains(self, other: TableRightMask) -> bool {
-        self.0 & other.0 == other.0
-    }
 }
 
 /// What a user may do with one field (SuperOffice's `EFieldRight`), a
@@ -269,22 +259,25 @@ impl FieldRightMask {
     pub const fn from_bits(bits: u16) -> Option<FieldRightMask> {
         if bits > 511 { None } else { Some(FieldRightMask(bits)) }
     }
-
-    /// The mask's bits.
-    pub const fn bits(self) -> u16 {
-        self.0
-    }
-
-    /// Whether every flag of `other` is set in `self`.
-    pub const fn contains(self, other: FieldRightMask) -> bool {
-        self.0 & other.0 == other.0
-    }
 }
 
-/// The operators, formatting and serde of a right mask: flag names joined
-/// by ", " on output; names, shorthands or a number on input.
+/// The accessors, operators, formatting and serde of a right mask: flag
+/// names joined by ", " on output; names, shorthands or a number on
+/// input.
 macro_rules! mask_traits {
     ($mask:ident, $bits:ty, $names:expr) => {
+        impl $mask {
+            /// The mask's bits.
+            pub const fn bits(self) -> $bits {
+                self.0
+            }
+
+            /// Whether every flag of `other` is set in `self`.
+            pub const fn contains(self, other: $mask) -> bool {
+                self.0 & other.0 == other.0
+            }
+        }
+
         impl BitOr for $mask {
             type Output = $mask;
 
